@@ -1,0 +1,69 @@
+/**
+ * Process, thread and file-descriptor state: what Falco's libsinsp thread and fd tables give
+ * every event. Detectors and reports read this; only the SystemState updates it.
+ */
+import type { SockAddr } from '../event.js';
+
+export type FdType =
+  | 'file'
+  | 'directory'
+  | 'ipv4'
+  | 'ipv6'
+  | 'unix'
+  | 'netlink'
+  | 'pipe'
+  | 'event'
+  | 'signalfd'
+  | 'eventpoll'
+  | 'inotify'
+  | 'timerfd'
+  | 'memfd'
+  | 'socket'
+  | 'unknown';
+
+export interface FdInfo {
+  fd: number;
+  type: FdType;
+  /** Falco's fd.name: a path, or `1.2.3.4:5->6.7.8.9:10` for connected sockets. */
+  name: string;
+  /** Open flags as names, for files. */
+  flags?: string[];
+  /** Layer-4 protocol for sockets: tcp, udp, raw, unix. */
+  l4proto?: 'tcp' | 'udp' | 'raw' | 'icmp';
+  local?: SockAddr;
+  remote?: SockAddr;
+  /** A listening socket. */
+  listening?: boolean;
+}
+
+export interface ProcessInfo {
+  /** Thread-group id. */
+  pid: number;
+  ppid: number;
+  /** argv[0] as executed (Falco's proc.exe). */
+  exe: string;
+  /** Full path of the executable image (Falco's proc.exepath). */
+  exePath: string;
+  /** Process name: basename of the executable, as Falco's proc.name. */
+  name: string;
+  /** Arguments after argv[0]. */
+  args: string[];
+  cwd: string;
+  uid: number;
+  gid: number;
+  euid: number;
+  egid: number;
+  user: string;
+  group: string;
+  /** Environment as `NAME=value` strings when the sensor saw it. */
+  env?: string[];
+  startTs: bigint;
+  exitTs?: bigint;
+  exitCode?: number;
+  exitSignal?: string;
+  /** Threads of this process (including the leader). */
+  tids: Set<number>;
+  fds: Map<number, FdInfo>;
+  /** Was this process exec'd while observed (vs. only forked, or found in /proc). */
+  execed: boolean;
+}

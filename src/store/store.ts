@@ -1,0 +1,101 @@
+/**
+ * The Store interface: where runs, their processes, events and findings are kept.
+ * The embedded DuckDB implementation lives in ./duckdb; scale-out engines can come later
+ * behind the same interface.
+ */
+import type { Event, SensorKind } from '../events/event.js';
+import type { ExitStatus } from '../sensors/sensor.js';
+
+export type RunStatus = 'running' | 'complete' | 'incomplete';
+
+export interface NewRun {
+  /** The observed command line (argv as given by the user). */
+  command: string[];
+  cwd: string;
+  sensor: SensorKind;
+  hostname: string;
+  /** Start time, nanoseconds since the epoch. */
+  startedAt: bigint;
+  harrierVersion: string;
+}
+
+export interface RunRecord extends NewRun {
+  id: string;
+  status: RunStatus;
+  endedAt?: bigint;
+  exit?: ExitStatus;
+  eventCount: number;
+  /** The run's summary as JSON, written when the run finishes (absent for incomplete runs). */
+  summary?: unknown;
+}
+
+/** One process (thread group) as it ended up at the end of the run. */
+export interface ProcessRecord {
+  pid: number;
+  ppid: number;
+  /** Full path of the executable image. */
+  exePath: string;
+  args: string[];
+  cwd: string;
+  uid: number;
+  gid: number;
+  user: string;
+  group: string;
+  startTs: bigint;
+  exitTs?: bigint;
+  exitCode?: number;
+  exitSignal?: string;
+}
+
+/** An event as stored: the normalised event plus the resolved context needed for queries. */
+export interface StoredEvent {
+  event: Event;
+  /** Primary path the event concerns (opened file, fd's file, exec path, …), resolved by state. */
+  path?: string;
+  /** Secondary path (rename/link target). */
+  path2?: string;
+  /** Remote or bound endpoint, formatted (`127.0.0.1:80`, `/run/x.sock`). */
+  endpoint?: string;
+}
+
+export interface RunWriter {
+  readonly runId: string;
+  /** Buffers events; they reach the database in batches. Never blocks the caller. */
+  appendEvents(events: StoredEvent[]): void;
+  /** Inserts or replaces processes by pid. */
+  upsertProcesses(processes: ProcessRecord[]): void;
+  /** Writes everything buffered so far. */
+  flush(): Promise<void>;
+  /** Flushes, records the outcome and marks the run complete (or incomplete when `partial`). */
+  finish(outcome: { endedAt: bigint; exit?: ExitStatus; summary: unknown; partial: boolean }): Promise<void>;
+}
+
+export interface EventQuery {
+  runId: string;
+  types?: string[];
+  pid?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface Store {
+  readonly path: string;
+  beginRun(run: NewRun): Promise<RunWriter>;
+  listRuns(opts?: { limit?: number }): Promise<RunRecord[]>;
+  /** Accepts a full id or a unique prefix; `last` names the newest run. */
+  getRun(idOrPrefix: string): Promise<RunRecord | undefined>;
+  processes(runId: string): Promise<ProcessRecord[]>;
+  events(query: EventQuery): AsyncIterable<Event>;
+  close(): Promise<void>;
+}
+
+/** A store problem a user can act on (locked, unreadable, newer schema). */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}

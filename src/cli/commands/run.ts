@@ -1,0 +1,107 @@
+/**
+ * `harrier run -- COMMAND...`: observe a command and its descendants, then summarise.
+ * Everything that can fail for a reason the user controls (store, event file, sensor) is
+ * checked before the command starts, so a bad option never costs a long test run.
+ */
+import { writeFileSync } from 'node:fs';
+import { NdjsonEventSink } from '../../pipeline/event-sink.js';
+import { Observation } from '../../pipeline/observe.js';
+import { formatSummaryText } from '../../report/text.js';
+import { styleFor } from '../../report/style.js';
+import { exitCodeFor, resolveExecutable } from '../../sensors/resolve-executable.js';
+import { type SensorChoice, selectSensor } from '../../sensors/select.js';
+import type { ExitStatus } from '../../sensors/sensor.js';
+import type { Store } from '../../store/store.js';
+import { availableSensors } from '../sensors.js';
+import { openStore } from '../store.js';
+import { printError } from '../errors.js';
+import { version } from '../version.js';
+
+export interface RunOptions {
+  sensor: SensorChoice;
+  store: string | false;
+  json?: string | true;
+  events?: string;
+  full?: boolean;
+  quiet?: boolean;
+}
+
+/** Shell convention for a command's status: its exit code, or 128 + the killing signal. */
+export function exitCodeOf(exit: ExitStatus): number {
+  return exit.kind === 'exited' ? exit.code : 128 + exit.signo;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** After the first signal the command gets this long to exit before observation is cut. */
+const GRACE_MS = 10_000;
+
+export async function runCommand(command: string[], opts: RunOptions): Promise<number> {
+  const [name, ...rest] = command;
+  if (name === undefined) {
+    process.stderr.write('harrier: no command given\n  usage: harrier run [options] -- COMMAND [ARGS...]\n');
+    return 2;
+  }
+  const cwd = process.cwd();
+  const resolved = resolveExecutable(name, process.env, cwd);
+  if (!resolved.ok) {
+    process.stderr.write(`harrier: cannot execute '${name}': ${resolved.reason}\n`);
+    return exitCodeFor(resolved);
+  }
+
+  const { sensor, reason } = await selectSensor(opts.sensor, availableSensors());
+  let store: Store | undefined;
+  let eventSink: NdjsonEventSink | undefined;
+  try {
+    if (opts.store !== false) store = await openStore(opts.store);
+    if (opts.events) eventSink = await NdjsonEventSink.open(opts.events);
+    if (typeof opts.json === 'string') writeFileSync(opts.json, ''); // fail now, not after the run
+  } catch (e) {
+    await store?.close();
+    await eventSink?.close();
+    throw e;
+  }
+
+  const obs = new Observation({
+    sensor,
+    sensorReason: reason,
+    target: { mode: 'command', argv: [resolved.path, ...rest], cwd, env: process.env },
+    displayCommand: command,
+    store,
+    eventSink,
+    harrierVersion: version,
+  });
+
+  // The terminal already delivers Ctrl-C to the whole foreground process group, so a SIGINT
+  // while attached to a TTY is not forwarded again; any other signal is.
+  let signalled = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signalled++;
+    obs.markInterrupted();
+    if (signalled > 1) {
+      void obs.abort();
+      return;
+    }
+    if (!(sig === 'SIGINT' && process.stdin.isTTY)) obs.signal(sig);
+    setTimeout(() => void obs.abort(), GRACE_MS).unref();
+  };
+  for (const sig of FORWARDED) process.on(sig, onSignal);
+
+  try {
+    const result = await obs.run();
+    if (!opts.quiet) process.stderr.write('\n' + formatSummaryText(result.summary, { style: styleFor(process.stderr), full: opts.full }));
+    if (opts.json !== undefined) {
+      const text = JSON.stringify(result.summary, null, 2) + '\n';
+      if (opts.json === true) process.stdout.write(text);
+      else writeFileSync(opts.json, text);
+    }
+    if (result.sensorError) {
+      printError(result.sensorError);
+      process.stderr.write(`harrier: the ${sensor.kind} sensor failed; the run was stored as incomplete\n`);
+    }
+    if (result.exit) return exitCodeOf(result.exit);
+    return 2;
+  } finally {
+    for (const sig of FORWARDED) process.off(sig, onSignal);
+    await store?.close();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The `harrier` command line: option parsing and dispatch only. Each command lives in
+ * ./commands and wires the layers together.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SENSOR_CHOICES } from '../sensors/select.js';
+import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import { showCommand } from './commands/show.js';
+import { EXIT_HARRIER_ERROR, printError } from './errors.js';
+import { DEFAULT_STORE } from './store.js';
+import { version } from './version.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+const storeOption = () => new Option('--store <path>', `the run store (DuckDB file)`).default(undefined, DEFAULT_STORE);
+
+const program = new Command('harrier')
+  .description('Observe programs while they run and report, with evidence, what is risky about what they do.')
+  .version(version, '-V, --version')
+  .enablePositionalOptions()
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (str, write) => write(`harrier: ${str.replace(/^error: /, '')}`) });
+
+program
+  .command('run')
+  .summary('observe a command and all its descendants, then summarise what they did')
+  .description(
+    'Runs COMMAND under observation, stores every event, and prints a summary of processes, files,\n' +
+      'network activity and totals when it ends. Harrier exits with the command\'s exit code\n' +
+      '(127 if it cannot be found, 126 if it cannot be executed, 128+N if killed by signal N);\n' +
+      '2 means Harrier itself failed.',
+  )
+  .argument('<command...>', 'the command to observe (put it after --)')
+  .addOption(new Option('--sensor <kind>', 'how to observe').choices(SENSOR_CHOICES).default('auto'))
+  .addOption(storeOption())
+  .option('--no-store', 'do not store the run')
+  .option('--json [file]', 'print the summary as JSON (to stdout, or to FILE)')
+  .option('--events <file>', 'write every normalised event to FILE as NDJSON')
+  .option('--full', 'show every process, file and connection in the summary')
+  .option('-q, --quiet', 'print no summary (use with --json FILE or the store)')
+  .passThroughOptions()
+  .addHelpText(
+    'after',
+    '\nExamples:\n  harrier run -- make test\n  harrier run --json summary.json --events events.ndjson -- ./server --port 8080',
+  )
+  .action(async (command: string[], opts) => {
+    process.exitCode = await runCommand(command, {
+      sensor: opts.sensor,
+      store: opts.store === false ? false : (opts.store ?? DEFAULT_STORE),
+      json: opts.json,
+      events: opts.events,
+      full: opts.full,
+      quiet: opts.quiet,
+    });
+  });
+
+program
+  .command('runs')
+  .summary('list stored runs, newest first')
+  .addOption(storeOption())
+  .option('--json', 'print as JSON')
+  .option('-n, --limit <n>', 'how many runs to list', positiveInt, 50)
+  .action(async (opts) => {
+    process.exitCode = await runsCommand({ store: opts.store, json: opts.json, limit: opts.limit });
+  });
+
+program
+  .command('show')
+  .summary("print a stored run's summary again")
+  .argument('<run>', 'a run id, a unique prefix of one, or `last`')
+  .addOption(storeOption())
+  .option('--json', 'print as JSON')
+  .option('--full', 'show every process, file and connection')
+  .action(async (run: string, opts) => {
+    process.exitCode = await showCommand(run, { store: opts.store, json: opts.json, full: opts.full });
+  });
+
+program.exitOverride((err) => {
+  // commander's own exits: --help and --version are success, usage errors are ours (2).
+  process.exit(err.exitCode === 0 ? 0 : EXIT_HARRIER_ERROR);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  printError(e);
+  process.exitCode = EXIT_HARRIER_ERROR;
+}

@@ -1,0 +1,7 @@
+import { PtraceSensor } from '../sensors/ptrace/strace-sensor.js';
+import type { Sensor } from '../sensors/sensor.js';
+
+/** Every sensor that can observe a command, in order of preference for `--sensor auto`. */
+export function availableSensors(): Sensor[] {
+  return [new PtraceSensor()];
+}

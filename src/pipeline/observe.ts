@@ -1,0 +1,182 @@
+/**
+ * One observation, end to end: sensor → state → (detectors, later) → summary + store + event
+ * file. This is the only place the layers meet during a run; the CLI only parses options and
+ * prints what comes back.
+ */
+import { hostname } from 'node:os';
+import { eventContext } from '../events/context.js';
+import type { Event, SensorKind } from '../events/event.js';
+import { SystemState } from '../events/state/system-state.js';
+import type { ProcessInfo } from '../events/state/types.js';
+import { SummaryBuilder } from '../report/summary-builder.js';
+import type { RunSummary } from '../report/summary.js';
+import type { ExitStatus, Sensor, SensorSession, Target } from '../sensors/sensor.js';
+import type { ProcessRecord, RunWriter, Store, StoredEvent } from '../store/store.js';
+import type { EventSink } from './event-sink.js';
+
+export interface ObserveOptions {
+  sensor: Sensor;
+  sensorReason: string;
+  target: Extract<Target, { mode: 'command' }>;
+  /** The command as the user typed it (argv[0] unresolved), for display and storage. */
+  displayCommand: string[];
+  store?: Store;
+  eventSink?: EventSink;
+  harrierVersion: string;
+  /** Called once the session has started, so the caller can forward signals to it. */
+  onSession?: (session: SensorSession) => void;
+}
+
+export interface ObserveResult {
+  summary: RunSummary;
+  exit: ExitStatus | undefined;
+  runId: string | undefined;
+  /** Set when the sensor failed mid-run; the summary is partial. */
+  sensorError?: Error;
+}
+
+export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+function toProcessRecord(p: ProcessInfo): ProcessRecord {
+  return {
+    pid: p.pid,
+    ppid: p.ppid,
+    exePath: p.exePath,
+    args: p.args,
+    cwd: p.cwd,
+    uid: p.uid,
+    gid: p.gid,
+    user: p.user,
+    group: p.group,
+    startTs: p.startTs,
+    exitTs: p.exitTs,
+    exitCode: p.exitCode,
+    exitSignal: p.exitSignal,
+  };
+}
+
+function summaryExit(exit: ExitStatus | undefined): RunSummary['exit'] {
+  if (!exit) return null;
+  return exit.kind === 'exited' ? { code: exit.code } : { signal: exit.signal };
+}
+
+export class Observation {
+  private interrupted = false;
+  private session: SensorSession | undefined;
+
+  constructor(private readonly opts: ObserveOptions) {}
+
+  /** Marks the run as interrupted (Ctrl-C / SIGTERM): whatever is recorded is partial. */
+  markInterrupted(): void {
+    this.interrupted = true;
+  }
+
+  async run(): Promise<ObserveResult> {
+    const { opts } = this;
+    const startedAt = nowNs();
+    const kind: SensorKind = opts.sensor.kind;
+    const session = await opts.sensor.start(opts.target);
+    this.session = session;
+    opts.onSession?.(session);
+
+    let writer: RunWriter | undefined;
+    try {
+      writer = await opts.store?.beginRun({
+        command: opts.displayCommand,
+        cwd: opts.target.cwd,
+        sensor: kind,
+        hostname: hostname(),
+        startedAt,
+        harrierVersion: opts.harrierVersion,
+      });
+    } catch (e) {
+      await session.stop();
+      throw e;
+    }
+
+    const state = new SystemState();
+    const summary = new SummaryBuilder(state);
+    let rootPid: number | undefined;
+    let sensorError: Error | undefined;
+    try {
+      for await (const batch of session.events) {
+        if (rootPid === undefined) {
+          rootPid = await session.rootPid;
+          state.seedProcess(this.rootSeed(rootPid, startedAt));
+        }
+        this.consume(batch, state, summary, writer);
+        if (opts.eventSink) await opts.eventSink.write(batch);
+      }
+    } catch (e) {
+      sensorError = e as Error;
+    }
+
+    let exit: ExitStatus | undefined;
+    if (!sensorError) {
+      try {
+        exit = await session.exit;
+      } catch (e) {
+        sensorError = e as Error;
+      }
+    }
+    await session.stop();
+    const endedAt = nowNs();
+    const partial = this.interrupted || sensorError !== undefined;
+    const result = summary.finish({
+      runId: writer?.runId ?? null,
+      command: opts.displayCommand,
+      sensor: kind,
+      sensorReason: opts.sensorReason,
+      startedAt,
+      endedAt,
+      exit: summaryExit(exit),
+      partial,
+      stats: session.stats(),
+      rootPid,
+    });
+    if (writer) {
+      writer.upsertProcesses([...state.allProcesses()].map(toProcessRecord));
+      await writer.finish({ endedAt, exit, summary: result, partial });
+    }
+    await opts.eventSink?.close();
+    return { summary: result, exit, runId: writer?.runId, sensorError };
+  }
+
+  private rootSeed(pid: number, startedAt: bigint): Partial<ProcessInfo> & { pid: number } {
+    const { target } = this.opts;
+    return {
+      pid,
+      ppid: process.pid,
+      exe: target.argv[0] ?? '',
+      exePath: target.argv[0] ?? '',
+      args: target.argv.slice(1),
+      cwd: target.cwd,
+      uid: process.getuid?.() ?? 0,
+      gid: process.getgid?.() ?? 0,
+      startTs: startedAt,
+    };
+  }
+
+  private consume(batch: Event[], state: SystemState, summary: SummaryBuilder, writer: RunWriter | undefined): void {
+    const stored: StoredEvent[] = writer ? new Array<StoredEvent>(batch.length) : [];
+    for (let i = 0; i < batch.length; i++) {
+      const ev = batch[i] as Event;
+      state.apply(ev);
+      const ctx = eventContext(ev, state);
+      summary.add(ev, ctx);
+      if (writer) stored[i] = { event: ev, path: ctx.path, path2: ctx.path2, endpoint: ctx.endpoint };
+    }
+    writer?.appendEvents(stored);
+  }
+
+  /** Forwards a signal to the observed command. */
+  signal(sig: NodeJS.Signals): void {
+    this.session?.signal(sig);
+  }
+
+  /** Stops observing now (second Ctrl-C): the sensor ends the stream and its processes. */
+  async abort(): Promise<void> {
+    this.interrupted = true;
+    await this.session?.stop();
+  }
+}

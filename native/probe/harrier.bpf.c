@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: (Apache-2.0 OR GPL-2.0)
+/*
+ * Harrier's kernel side: syscall and process-lifecycle records, filtered in the
+ * kernel, written to a BPF ring buffer. See PROTOCOL.md for the record layouts.
+ *
+ * Only raw tracepoints are used (sys_enter, sys_exit, sched_process_*): they need
+ * neither kprobes nor fentry (both unavailable on some kernels Harrier runs on)
+ * nor a mounted tracefs, and they are the cheapest way into those hooks.
+ *
+ * A syscall is one record, written at sys_exit. Its arguments are read back from
+ * the pt_regs the kernel saved at entry, which the kernel leaves untouched for
+ * the duration of the call; this saves a hash-map insert + lookup + delete per
+ * syscall compared with stashing them at sys_enter. Three calls need care:
+ *  - exit/exit_group never return: written at sys_enter;
+ *  - a successful execve returns into a new image whose memory no longer holds
+ *    the old argument pointers: written at sched_process_exec, with argv and
+ *    envp read from the new mm (the kernel just copied them there);
+ *  - a failed execve returns normally: written at sys_exit from the registers.
+ * The child side of clone/fork returns through sys_exit with ret 0 and the
+ * parent's registers copied, so it becomes the child's first record for free.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "harrier.h"
+
+/* The kernel only lets GPL-compatible programs use the probe_read helpers. */
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* x86_64 syscall numbers this program treats specially. */
+#define NR_open 2
+#define NR_close 3
+#define NR_pipe 22
+#define NR_connect 42
+#define NR_accept 43
+#define NR_sendto 44
+#define NR_sendmsg 46
+#define NR_bind 49
+#define NR_socketpair 53
+#define NR_execve 59
+#define NR_exit 60
+#define NR_chdir 80
+#define NR_rename 82
+#define NR_mkdir 83
+#define NR_rmdir 84
+#define NR_creat 85
+#define NR_link 86
+#define NR_unlink 87
+#define NR_symlink 88
+#define NR_chmod 90
+#define NR_chown 92
+#define NR_lchown 94
+#define NR_init_module 175
+#define NR_exit_group 231
+#define NR_openat 257
+#define NR_mkdirat 258
+#define NR_fchownat 260
+#define NR_unlinkat 263
+#define NR_renameat 264
+#define NR_linkat 265
+#define NR_symlinkat 266
+#define NR_fchmodat 268
+#define NR_accept4 288
+#define NR_pipe2 293
+#define NR_finit_module 313
+#define NR_renameat2 316
+#define NR_memfd_create 319
+#define NR_execveat 322
+#define NR_clone3 435
+#define NR_openat2 437
+
+/* Wake the reader only when this much is pending; it polls every few ms anyway. */
+#define HR_WAKE_BYTES (256 * 1024)
+
+/* Set by the loader before load; read-only afterwards. */
+const volatile __u32 cfg_mode = HR_MODE_RUN;
+const volatile __u32 cfg_self_tgid = 0;
+const volatile __u8 cfg_enabled[HR_NR_MAX] = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 32 << 20); /* resized by the loader */
+} events SEC(".maps");
+
+/* Run mode: the thread groups in scope. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} pids SEC(".maps");
+
+/* Host mode: thread groups never to report (Harrier itself). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} ignore SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hr_counters);
+} counters SEC(".maps");
+
+/*
+ * Records with payloads are assembled here, then copied to the ring with
+ * bpf_ringbuf_output (ringbuf_reserve needs a constant size). Items start at an
+ * offset <= ITEM_LIMIT and are at most HR_ENVP_MAX long, which bounds every
+ * access for the verifier. Per-CPU arrays cap values at 32 KiB, so this is a
+ * plain array with SLOTS entries per CPU (one per program that uses it, so a
+ * preempted program never shares its slot with another).
+ */
+#define ITEM_LIMIT 16384
+#define SCRATCH_SIZE (ITEM_LIMIT + sizeof(struct hr_item) + HR_ENVP_MAX)
+#define SLOTS 2
+#define SLOT_SYS_EXIT 0
+#define SLOT_EXEC 1
+struct scratch {
+	__u8 buf[SCRATCH_SIZE];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* the loader sets possible CPUs * SLOTS */
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+/* execve arguments from entry, for the record written at sched_process_exec. */
+struct exec_stash {
+	__u64 args[6];
+	__u32 nr;
+	__u32 pad;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct exec_stash);
+} exec_args SEC(".maps");
+
+/* pt_regs from r10 to orig_ax: every argument register and the syscall number in one read. */
+struct regs_args {
+	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax;
+};
+
+static __always_inline struct hr_counters *ctrs(void)
+{
+	__u32 k = 0;
+	return bpf_map_lookup_elem(&counters, &k);
+}
+
+static __always_inline bool in_scope(__u32 tgid)
+{
+	if (cfg_mode == HR_MODE_HOST)
+		return tgid != cfg_self_tgid && !bpf_map_lookup_elem(&ignore, &tgid);
+	return bpf_map_lookup_elem(&pids, &tgid) != NULL;
+}
+
+static __always_inline __u64 wake_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= HR_WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
+									       : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void count(long err)
+{
+	struct hr_counters *c = ctrs();
+	if (!c)
+		return;
+	/* Per-CPU, so plain increments suffice. */
+	if (err)
+		c->drops++;
+	else
+		c->events++;
+}
+
+static __always_inline void emit(void *data, __u32 len)
+{
+	if (len > SCRATCH_SIZE)
+		return;
+	count(bpf_ringbuf_output(&events, data, len, wake_flags()));
+}
+
+/* pid, tid, ppid, uid, gid: the same five u32s at offset 16 in every kernel record. */
+static __always_inline void fill_task(__u32 *ids, char *comm)
+{
+	__u64 pt = bpf_get_current_pid_tgid();
+	__u64 ug = bpf_get_current_uid_gid();
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	ids[0] = pt >> 32;
+	ids[1] = (__u32)pt;
+	ids[2] = BPF_CORE_READ(t, real_parent, tgid);
+	ids[3] = (__u32)ug;
+	ids[4] = ug >> 32;
+	bpf_get_current_comm(comm, 16);
+}
+
+static __always_inline void fill_syscall(struct hr_syscall *r, __u32 nr, __s64 ret, __u16 flags)
+{
+	r->hdr.type = HR_REC_SYSCALL;
+	r->hdr.version = HR_PROTO_VERSION;
+	r->hdr.len = sizeof(*r);
+	r->hdr.ts = bpf_ktime_get_boot_ns();
+	fill_task(&r->pid, r->comm);
+	r->nr = nr;
+	r->flags = flags;
+	r->ret = ret;
+	r->nitems = 0;
+	r->pad0 = 0;
+	r->pad1 = 0;
+}
+
+static __always_inline void set_args(struct hr_syscall *r, const struct regs_args *ra)
+{
+	r->args[0] = ra->di;
+	r->args[1] = ra->si;
+	r->args[2] = ra->dx;
+	r->args[3] = ra->r10;
+	r->args[4] = ra->r8;
+	r->args[5] = ra->r9;
+}
+
+static __always_inline struct scratch *scratch_slot(__u32 slot)
+{
+	__u32 key = bpf_get_smp_processor_id() * SLOTS + slot;
+	return bpf_map_lookup_elem(&scratch, &key);
+}
+
+/*
+ * Clamps v to max in a way clang cannot reorder or duplicate: the verifier must
+ * see the bound on the very register that is later used as a size or offset.
+ */
+#define BOUND(v, max) asm volatile("if %[x] <= %[m] goto +1; %[x] = %[m]" : [x] "+r"(v) : [m] "r"((__u64)(max)))
+
+/* Item writers: each appends one item at off and returns the new end. */
+
+static __always_inline __u32 item_done(struct scratch *s, __u32 off, __u8 kind, __u8 flags, __u32 n)
+{
+	struct hr_syscall *r = (void *)s->buf;
+	struct hr_item *it;
+
+	if (off > ITEM_LIMIT)
+		return off;
+	it = (void *)(s->buf + off);
+	it->kind = kind;
+	it->flags = flags;
+	it->len = n;
+	r->nitems++;
+	if (flags & HR_IF_TRUNCATED)
+		r->flags |= HR_F_TRUNCATED;
+	return off + sizeof(*it) + n;
+}
+
+/* A NUL-terminated string from user memory; max includes the NUL. */
+static __always_inline __u32 put_ustr(struct scratch *s, __u32 off, __u8 kind, __u64 uptr, __u32 max)
+{
+	long n;
+	__u8 fl = 0;
+
+	if (off > ITEM_LIMIT)
+		return off;
+	n = bpf_probe_read_user_str(s->buf + off + sizeof(struct hr_item), max, (void *)uptr);
+	if (n < 0) {
+		n = 0;
+		fl = HR_IF_FAULT;
+	} else if (n >= max) {
+		/* Filled the buffer: the string may have been longer. */
+		n = max;
+		fl = HR_IF_TRUNCATED;
+	}
+	return item_done(s, off, kind, fl, n);
+}
+
+static __always_inline __u32 put_kstr(struct scratch *s, __u32 off, __u8 kind, const void *kptr, __u32 max)
+{
+	long n;
+	__u8 fl = 0;
+
+	if (off > ITEM_LIMIT)
+		return off;
+	n = bpf_probe_read_kernel_str(s->buf + off + sizeof(struct hr_item), max, kptr);
+	if (n < 0) {
+		n = 0;
+		fl = HR_IF_FAULT;
+	} else if (n >= max) {
+		n = max;
+		fl = HR_IF_TRUNCATED;
+	}
+	return item_done(s, off, kind, fl, n);
+}
+
+/* len bytes of user memory, cut to max. */
+static __always_inline __u32 put_ubytes(struct scratch *s, __u32 off, __u8 kind, __u64 uptr, __u64 len, __u32 max)
+{
+	__u8 fl = len > max ? HR_IF_TRUNCATED : 0;
+
+	if (off > ITEM_LIMIT)
+		return off;
+	BOUND(len, max);
+	if (bpf_probe_read_user(s->buf + off + sizeof(struct hr_item), len, (void *)uptr)) {
+		len = 0;
+		fl = HR_IF_FAULT;
+	}
+	return item_done(s, off, kind, fl, len);
+}
+
+/* A sockaddr argument whose length is a value (connect, bind, sendto). */
+static __always_inline __u32 put_sockaddr(struct scratch *s, __u32 off, __u64 uptr, __u64 len)
+{
+	if (!uptr)
+		return off;
+	return put_ubytes(s, off, HR_ITEM_SOCKADDR, uptr, (__u32)len, HR_SOCKADDR_MAX);
+}
+
+/* accept/accept4: the peer address the kernel wrote; *addrlen holds its length. */
+static __always_inline __u32 put_sockaddr_out(struct scratch *s, __u32 off, __u64 uptr, __u64 lenptr)
+{
+	__u32 len = 0;
+
+	if (!uptr || !lenptr || bpf_probe_read_user(&len, sizeof(len), (void *)lenptr))
+		return off;
+	return put_ubytes(s, off, HR_ITEM_SOCKADDR, uptr, len, HR_SOCKADDR_MAX);
+}
+
+/* sendmsg: msg_name/msg_namelen are the first two fields of struct user_msghdr. */
+static __always_inline __u32 put_msg_name(struct scratch *s, __u32 off, __u64 msgptr)
+{
+	struct {
+		__u64 name;
+		__u32 namelen;
+	} m = {};
+
+	if (!msgptr || bpf_probe_read_user(&m, 12, (void *)msgptr))
+		return off;
+	return put_sockaddr(s, off, m.name, m.namelen);
+}
+
+/* argv of a failed execve, from the pointer array (the old image is still there). */
+static __always_inline __u32 put_argv_ptrs(struct scratch *s, __u32 off, __u64 argvp)
+{
+	__u32 pos = 0;
+	__u8 fl = 0;
+	__u64 p = 0;
+	__u8 *base;
+	int i;
+
+	if (off > ITEM_LIMIT || !argvp)
+		return off;
+	base = s->buf + off + sizeof(struct hr_item);
+	for (i = 0; i < HR_FAILED_ARGV_COUNT; i++) {
+		long n;
+
+		if (bpf_probe_read_user(&p, sizeof(p), (void *)(argvp + i * 8)) || !p)
+			break;
+		if (pos > (HR_FAILED_ARGV_COUNT - 1) * HR_FAILED_ARG_MAX)
+			break;
+		n = bpf_probe_read_user_str(base + pos, HR_FAILED_ARG_MAX, (void *)p);
+		if (n <= 0)
+			break;
+		if (n >= HR_FAILED_ARG_MAX)
+			fl = HR_IF_TRUNCATED;
+		pos += n;
+	}
+	if (i == HR_FAILED_ARGV_COUNT && !bpf_probe_read_user(&p, sizeof(p), (void *)(argvp + i * 8)) && p)
+		fl = HR_IF_TRUNCATED;
+	return item_done(s, off, HR_ITEM_ARGV, fl, pos);
+}
+
+/* The per-syscall payloads. Arguments are a0..a5 in register order. */
+static __always_inline __u32 put_items(struct scratch *s, __u32 off, __u32 nr, const __u64 *a)
+{
+	switch (nr) {
+	case NR_open:
+	case NR_creat:
+	case NR_chdir:
+	case NR_mkdir:
+	case NR_rmdir:
+	case NR_unlink:
+	case NR_chmod:
+	case NR_chown:
+	case NR_lchown:
+		return put_ustr(s, off, HR_ITEM_PATH, a[0], HR_PATH_MAX);
+	case NR_openat:
+	case NR_mkdirat:
+	case NR_unlinkat:
+	case NR_fchmodat:
+	case NR_fchownat:
+		return put_ustr(s, off, HR_ITEM_PATH, a[1], HR_PATH_MAX);
+	case NR_openat2:
+		off = put_ustr(s, off, HR_ITEM_PATH, a[1], HR_PATH_MAX);
+		return put_ubytes(s, off, HR_ITEM_STRUCT, a[2], a[3], 24); /* struct open_how */
+	case NR_rename:
+	case NR_link:
+	case NR_symlink:
+		off = put_ustr(s, off, HR_ITEM_PATH, a[0], HR_PATH_MAX);
+		return put_ustr(s, off, HR_ITEM_PATH2, a[1], HR_PATH_MAX);
+	case NR_renameat:
+	case NR_renameat2:
+	case NR_linkat:
+		off = put_ustr(s, off, HR_ITEM_PATH, a[1], HR_PATH_MAX);
+		return put_ustr(s, off, HR_ITEM_PATH2, a[3], HR_PATH_MAX);
+	case NR_symlinkat:
+		off = put_ustr(s, off, HR_ITEM_PATH, a[0], HR_PATH_MAX);
+		return put_ustr(s, off, HR_ITEM_PATH2, a[2], HR_PATH_MAX);
+	case NR_connect:
+	case NR_bind:
+		return put_sockaddr(s, off, a[1], a[2]);
+	case NR_sendto:
+		return put_sockaddr(s, off, a[4], a[5]);
+	case NR_accept:
+	case NR_accept4:
+		return put_sockaddr_out(s, off, a[1], a[2]);
+	case NR_sendmsg:
+		return put_msg_name(s, off, a[1]);
+	case NR_pipe:
+	case NR_pipe2:
+		return put_ubytes(s, off, HR_ITEM_FDS, a[0], 8, 8);
+	case NR_socketpair:
+		return put_ubytes(s, off, HR_ITEM_FDS, a[3], 8, 8);
+	case NR_memfd_create:
+		return put_ustr(s, off, HR_ITEM_STRING, a[0], HR_STRING_MAX);
+	case NR_init_module:
+		return put_ustr(s, off, HR_ITEM_STRING, a[2], HR_STRING_MAX);
+	case NR_finit_module:
+		return put_ustr(s, off, HR_ITEM_STRING, a[1], HR_STRING_MAX);
+	case NR_clone3:
+		return put_ubytes(s, off, HR_ITEM_STRUCT, a[0], a[1], HR_STRUCT_MAX);
+	case NR_execve:
+		off = put_ustr(s, off, HR_ITEM_PATH, a[0], HR_PATH_MAX);
+		return put_argv_ptrs(s, off, a[1]);
+	case NR_execveat:
+		off = put_ustr(s, off, HR_ITEM_PATH, a[1], HR_PATH_MAX);
+		return put_argv_ptrs(s, off, a[2]);
+	}
+	return off;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int hr_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = ctx->args[1];
+	struct regs_args ra;
+	struct hr_syscall *r;
+	__u32 tgid;
+
+	/* Only the calls that cannot be handled at exit get past this line. */
+	if (nr != NR_exit && nr != NR_exit_group && nr != NR_execve && nr != NR_execveat)
+		return 0;
+	if (!cfg_enabled[nr])
+		return 0;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!in_scope(tgid))
+		return 0;
+	if (bpf_probe_read_kernel(&ra, sizeof(ra), &((struct pt_regs *)ctx->args[0])->r10))
+		return 0;
+
+	if (nr == NR_execve || nr == NR_execveat) {
+		struct exec_stash st = {
+			.args = { ra.di, ra.si, ra.dx, ra.r10, ra.r8, ra.r9 },
+			.nr = nr,
+		};
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+		if (bpf_map_update_elem(&exec_args, &tid, &st, BPF_ANY)) {
+			struct hr_counters *c = ctrs();
+			if (c)
+				c->stash_full++;
+		}
+		return 0;
+	}
+
+	/* exit/exit_group: this is the last chance to see the call. */
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count(-1);
+		return 0;
+	}
+	fill_syscall(r, nr, 0, HR_F_NO_RETURN);
+	set_args(r, &ra);
+	bpf_ringbuf_submit(r, wake_flags());
+	count(0);
+	return 0;
+}
+
+SEC("raw_tracepoint/sys_exit")
+int hr_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	long ret = ctx->args[1];
+	struct regs_args ra;
+	struct hr_syscall *r;
+	struct scratch *s;
+	__u64 nr = 0;
+	__u32 off;
+
+	/* The cheap filter first: one 8-byte read for every syscall on the machine. */
+	if (bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_ax))
+		return 0;
+	if (nr >= HR_NR_MAX || !cfg_enabled[nr])
+		return 0;
+	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (nr == NR_execve || nr == NR_execveat) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+		/* Success was reported at sched_process_exec. */
+		if (ret == 0)
+			return 0;
+		bpf_map_delete_elem(&exec_args, &tid);
+	}
+	if (bpf_probe_read_kernel(&ra, sizeof(ra), &regs->r10))
+		return 0;
+
+	s = scratch_slot(SLOT_SYS_EXIT);
+	if (!s)
+		return 0;
+	r = (void *)s->buf;
+	fill_syscall(r, nr, ret, 0);
+	set_args(r, &ra);
+	off = put_items(s, sizeof(*r), nr, r->args);
+	r->hdr.len = off;
+	emit(s->buf, off);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exec")
+int hr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *t = (struct task_struct *)ctx->args[0];
+	__u32 old_pid = ctx->args[1];
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	struct exec_stash *st;
+	struct hr_syscall *r;
+	struct scratch *s;
+	struct mm_struct *mm;
+	__u64 start, end;
+	__u32 nr = NR_execve;
+	__u32 off;
+
+	if (!cfg_enabled[NR_execve] && !cfg_enabled[NR_execveat])
+		return 0;
+	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	s = scratch_slot(SLOT_EXEC);
+	if (!s)
+		return 0;
+	r = (void *)s->buf;
+
+	st = bpf_map_lookup_elem(&exec_args, &old_pid);
+	if (st)
+		nr = st->nr == NR_execveat ? NR_execveat : NR_execve;
+	if (!cfg_enabled[nr]) {
+		bpf_map_delete_elem(&exec_args, &old_pid);
+		return 0;
+	}
+	fill_syscall(r, nr, 0, 0);
+	if (st) {
+		__builtin_memcpy(r->args, st->args, sizeof(r->args));
+		bpf_map_delete_elem(&exec_args, &old_pid);
+	} else {
+		__builtin_memset(r->args, 0, sizeof(r->args));
+	}
+
+	off = put_kstr(s, sizeof(*r), HR_ITEM_PATH, BPF_CORE_READ(bprm, filename), HR_PATH_MAX);
+	mm = BPF_CORE_READ(t, mm);
+	start = BPF_CORE_READ(mm, arg_start);
+	end = BPF_CORE_READ(mm, arg_end);
+	off = put_ubytes(s, off, HR_ITEM_ARGV, start, end > start ? end - start : 0, HR_ARGV_MAX);
+	start = BPF_CORE_READ(mm, env_start);
+	end = BPF_CORE_READ(mm, env_end);
+	off = put_ubytes(s, off, HR_ITEM_ENVP, start, end > start ? end - start : 0, HR_ENVP_MAX);
+	r->hdr.len = off;
+	emit(s->buf, off);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_fork")
+int hr_sched_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 ptgid, ctgid;
+	__u8 one = 1;
+
+	/* Scope only grows in run mode; host mode sees everyone already. */
+	if (cfg_mode != HR_MODE_RUN)
+		return 0;
+	ptgid = BPF_CORE_READ(parent, tgid);
+	ctgid = BPF_CORE_READ(child, tgid);
+	if (ptgid == ctgid || !bpf_map_lookup_elem(&pids, &ptgid))
+		return 0;
+	if (bpf_map_update_elem(&pids, &ctgid, &one, BPF_ANY)) {
+		struct hr_counters *c = ctrs();
+		if (c)
+			c->scope_full++;
+	}
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int hr_sched_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *t = (struct task_struct *)ctx->args[0];
+	struct hr_procexit *r;
+	__u32 tgid;
+
+	/* One record per process, when its last thread goes (signal->live is already 0). */
+	if (BPF_CORE_READ(t, signal, live.counter) != 0)
+		return 0;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!in_scope(tgid))
+		return 0;
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (r) {
+		r->hdr.type = HR_REC_PROCEXIT;
+		r->hdr.version = HR_PROTO_VERSION;
+		r->hdr.len = sizeof(*r);
+		r->hdr.ts = bpf_ktime_get_boot_ns();
+		fill_task(&r->pid, r->comm);
+		r->exit_code = BPF_CORE_READ(t, exit_code);
+		bpf_ringbuf_submit(r, wake_flags());
+		count(0);
+	} else {
+		count(-1);
+	}
+	if (cfg_mode == HR_MODE_RUN)
+		bpf_map_delete_elem(&pids, &tgid);
+	return 0;
+}

@@ -34,6 +34,13 @@ export interface FdInfo {
   remote?: SockAddr;
   /** A listening socket. */
   listening?: boolean;
+  /** Closed by a successful exec (O_CLOEXEC, SOCK_CLOEXEC, F_DUPFD_CLOEXEC, …). */
+  cloexec?: boolean;
+  /**
+   * Which end of a connection this socket is: `client` after connect, `server` after accept.
+   * `name` is always written client→server, as Falco's fd.name is.
+   */
+  role?: 'client' | 'server';
 }
 
 export interface ProcessInfo {
@@ -44,15 +51,20 @@ export interface ProcessInfo {
   exe: string;
   /** Full path of the executable image (Falco's proc.exepath). */
   exePath: string;
-  /** Process name: basename of the executable, as Falco's proc.name. */
+  /**
+   * Process name: basename of the path that was executed (a symlink's own name, like the
+   * kernel's comm), but not truncated to comm's 15 characters as Falco's proc.name is.
+   */
   name: string;
   /** Arguments after argv[0]. */
   args: string[];
   cwd: string;
+  /** Credentials; -1 while unknown (a process seen only through its events so far). */
   uid: number;
   gid: number;
   euid: number;
   egid: number;
+  /** Names of the effective uid/gid, as Falco's user.name/group.name; '' while unknown. */
   user: string;
   group: string;
   /** Environment as `NAME=value` strings when the sensor saw it. */

@@ -5,3 +5,8 @@ import type { Sensor } from '../sensors/sensor.js';
 export function availableSensors(): Sensor[] {
   return [new PtraceSensor()];
 }
+
+/** Sensors that can watch the whole host (ptrace only sees commands it starts). */
+export function hostSensors(): Sensor[] {
+  return [];
+}

@@ -82,7 +82,11 @@ struct {
 	__uint(max_entries, 32 << 20); /* resized by the loader */
 } events SEC(".maps");
 
-/* Run mode: the thread groups in scope. */
+/*
+ * Run mode: the thread groups in scope (HR_SCOPE_IN). The loader enters the command's pid
+ * as HR_SCOPE_ARMED before releasing it: nothing the loader's forked child does is reported
+ * until it execs the command, when sched_process_exec turns it into HR_SCOPE_IN.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -152,11 +156,20 @@ static __always_inline struct hr_counters *ctrs(void)
 	return bpf_map_lookup_elem(&counters, &k);
 }
 
-static __always_inline bool in_scope(__u32 tgid)
+/* armed_too: also the command before its exec (to stash that exec's arguments). */
+static __always_inline bool scope_check(__u32 tgid, bool armed_too)
 {
+	__u8 *v;
+
 	if (cfg_mode == HR_MODE_HOST)
 		return tgid != cfg_self_tgid && !bpf_map_lookup_elem(&ignore, &tgid);
-	return bpf_map_lookup_elem(&pids, &tgid) != NULL;
+	v = bpf_map_lookup_elem(&pids, &tgid);
+	return v && (*v == HR_SCOPE_IN || (armed_too && *v == HR_SCOPE_ARMED));
+}
+
+static __always_inline bool in_scope(__u32 tgid)
+{
+	return scope_check(tgid, false);
 }
 
 static __always_inline __u64 wake_flags(void)
@@ -177,12 +190,7 @@ static __always_inline void count(long err)
 		c->events++;
 }
 
-static __always_inline void emit(void *data, __u32 len)
-{
-	if (len > SCRATCH_SIZE)
-		return;
-	count(bpf_ringbuf_output(&events, data, len, wake_flags()));
-}
+
 
 /* pid, tid, ppid, uid, gid: the same five u32s at offset 16 in every kernel record. */
 static __always_inline void fill_task(__u32 *ids, char *comm)
@@ -236,6 +244,12 @@ static __always_inline struct scratch *scratch_slot(__u32 slot)
  */
 #define BOUND(v, max) asm volatile("if %[x] <= %[m] goto +1; %[x] = %[m]" : [x] "+r"(v) : [m] "r"((__u64)(max)))
 
+static __always_inline void emit(void *data, __u64 len)
+{
+	BOUND(len, SCRATCH_SIZE);
+	count(bpf_ringbuf_output(&events, data, len, wake_flags()));
+}
+
 /* Item writers: each appends one item at off and returns the new end. */
 
 static __always_inline __u32 item_done(struct scratch *s, __u32 off, __u8 kind, __u8 flags, __u32 n)
@@ -255,19 +269,27 @@ static __always_inline __u32 item_done(struct scratch *s, __u32 off, __u8 kind, 
 	return off + sizeof(*it) + n;
 }
 
-/* A NUL-terminated string from user memory; max includes the NUL. */
-static __always_inline __u32 put_ustr(struct scratch *s, __u32 off, __u8 kind, __u64 uptr, __u32 max)
+/*
+ * A NUL-terminated string from user memory; max includes the NUL.
+ * put_ustr and put_ubytes are global functions: verified once rather than at each of the
+ * ~40 places the syscall switch uses them, which cut hr_sys_exit's load from 130 ms to a
+ * few. Being global, they check everything the verifier cannot assume about arguments.
+ */
+__noinline __u32 put_ustr(struct scratch *s, __u32 off32, __u32 kind, __u64 uptr, __u32 max32)
 {
+	__u64 off = off32, max = max32;
 	long n;
 	__u8 fl = 0;
 
-	if (off > ITEM_LIMIT)
-		return off;
+	if (!s || off32 > ITEM_LIMIT)
+		return off32;
+	BOUND(off, ITEM_LIMIT);
+	BOUND(max, HR_ENVP_MAX);
 	n = bpf_probe_read_user_str(s->buf + off + sizeof(struct hr_item), max, (void *)uptr);
 	if (n < 0) {
 		n = 0;
 		fl = HR_IF_FAULT;
-	} else if (n >= max) {
+	} else if ((__u64)n >= max) {
 		/* Filled the buffer: the string may have been longer. */
 		n = max;
 		fl = HR_IF_TRUNCATED;
@@ -293,20 +315,31 @@ static __always_inline __u32 put_kstr(struct scratch *s, __u32 off, __u8 kind, c
 	return item_done(s, off, kind, fl, n);
 }
 
-/* len bytes of user memory, cut to max. */
-static __always_inline __u32 put_ubytes(struct scratch *s, __u32 off, __u8 kind, __u64 uptr, __u64 len, __u32 max)
+/*
+ * len bytes of user memory, cut to max. Global like put_ustr; global functions take at
+ * most five arguments, so kind and max share one (see put_ubytes below).
+ */
+__noinline __u32 put_ubytes_g(struct scratch *s, __u32 off32, __u32 kind_max, __u64 uptr, __u64 len)
 {
-	__u8 fl = len > max ? HR_IF_TRUNCATED : 0;
+	__u64 off = off32, max = kind_max >> 8;
+	__u8 fl = 0;
 
-	if (off > ITEM_LIMIT)
-		return off;
+	if (!s || off32 > ITEM_LIMIT)
+		return off32;
+	BOUND(off, ITEM_LIMIT);
+	BOUND(max, HR_ENVP_MAX);
+	if (len > max)
+		fl = HR_IF_TRUNCATED;
 	BOUND(len, max);
+	BOUND(len, HR_ENVP_MAX);
 	if (bpf_probe_read_user(s->buf + off + sizeof(struct hr_item), len, (void *)uptr)) {
 		len = 0;
 		fl = HR_IF_FAULT;
 	}
-	return item_done(s, off, kind, fl, len);
+	return item_done(s, off, kind_max & 0xff, fl, len);
 }
+
+#define put_ubytes(s, off, kind, uptr, len, max) put_ubytes_g(s, off, (kind) | ((max) << 8), uptr, len)
 
 /* A sockaddr argument whose length is a value (connect, bind, sendto). */
 static __always_inline __u32 put_sockaddr(struct scratch *s, __u32 off, __u64 uptr, __u64 len)
@@ -339,30 +372,33 @@ static __always_inline __u32 put_msg_name(struct scratch *s, __u32 off, __u64 ms
 	return put_sockaddr(s, off, m.name, m.namelen);
 }
 
-/* argv of a failed execve, from the pointer array (the old image is still there). */
-static __always_inline __u32 put_argv_ptrs(struct scratch *s, __u32 off, __u64 argvp)
+/*
+ * argv of a failed execve, from the pointer array (the old image is still there).
+ * A global function: the verifier checks it once, not once per call site and caller
+ * state, which keeps the load of hr_sys_exit at a few milliseconds.
+ */
+__noinline __u32 put_argv_ptrs(struct scratch *s, __u32 off32, __u64 argvp)
 {
-	__u32 pos = 0;
+	__u64 off = off32, pos = 0;
 	__u8 fl = 0;
 	__u64 p = 0;
-	__u8 *base;
 	int i;
 
-	if (off > ITEM_LIMIT || !argvp)
-		return off;
-	base = s->buf + off + sizeof(struct hr_item);
+	if (!s || !argvp || off32 > ITEM_LIMIT)
+		return off32;
+	BOUND(off, ITEM_LIMIT);
 	for (i = 0; i < HR_FAILED_ARGV_COUNT; i++) {
 		long n;
 
 		if (bpf_probe_read_user(&p, sizeof(p), (void *)(argvp + i * 8)) || !p)
 			break;
-		if (pos > (HR_FAILED_ARGV_COUNT - 1) * HR_FAILED_ARG_MAX)
-			break;
-		n = bpf_probe_read_user_str(base + pos, HR_FAILED_ARG_MAX, (void *)p);
+		BOUND(pos, (HR_FAILED_ARGV_COUNT - 1) * HR_FAILED_ARG_MAX);
+		n = bpf_probe_read_user_str(s->buf + off + sizeof(struct hr_item) + pos, HR_FAILED_ARG_MAX, (void *)p);
 		if (n <= 0)
 			break;
-		if (n >= HR_FAILED_ARG_MAX)
-			fl = HR_IF_TRUNCATED;
+		/* n is 1..HR_FAILED_ARG_MAX; hitting the max means cut short. Computed, not
+		 * branched on, so the verifier does not double its states per iteration. */
+		fl |= (n / HR_FAILED_ARG_MAX) & HR_IF_TRUNCATED;
 		pos += n;
 	}
 	if (i == HR_FAILED_ARGV_COUNT && !bpf_probe_read_user(&p, sizeof(p), (void *)(argvp + i * 8)) && p)
@@ -453,7 +489,7 @@ int hr_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!cfg_enabled[nr])
 		return 0;
 	tgid = bpf_get_current_pid_tgid() >> 32;
-	if (!in_scope(tgid))
+	if (!scope_check(tgid, nr == NR_execve || nr == NR_execveat))
 		return 0;
 	if (bpf_probe_read_kernel(&ra, sizeof(ra), &((struct pt_regs *)ctx->args[0])->r10))
 		return 0;
@@ -541,6 +577,13 @@ int hr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
 	__u32 nr = NR_execve;
 	__u32 off;
 
+	if (cfg_mode == HR_MODE_RUN) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		__u8 *v = bpf_map_lookup_elem(&pids, &tgid);
+
+		if (v && *v == HR_SCOPE_ARMED)
+			*v = HR_SCOPE_IN;
+	}
 	if (!cfg_enabled[NR_execve] && !cfg_enabled[NR_execveat])
 		return 0;
 	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
@@ -584,14 +627,14 @@ int hr_sched_fork(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *parent = (struct task_struct *)ctx->args[0];
 	struct task_struct *child = (struct task_struct *)ctx->args[1];
 	__u32 ptgid, ctgid;
-	__u8 one = 1;
+	__u8 one = HR_SCOPE_IN;
 
 	/* Scope only grows in run mode; host mode sees everyone already. */
 	if (cfg_mode != HR_MODE_RUN)
 		return 0;
 	ptgid = BPF_CORE_READ(parent, tgid);
 	ctgid = BPF_CORE_READ(child, tgid);
-	if (ptgid == ctgid || !bpf_map_lookup_elem(&pids, &ptgid))
+	if (ptgid == ctgid || !in_scope(ptgid))
 		return 0;
 	if (bpf_map_update_elem(&pids, &ctgid, &one, BPF_ANY)) {
 		struct hr_counters *c = ctrs();

@@ -53,6 +53,10 @@
 
 #define HR_NR_MAX 512 /* syscall numbers >= this are never traced */
 
+/* Values in the run-mode pid map. */
+#define HR_SCOPE_IN 1
+#define HR_SCOPE_ARMED 2 /* the command, between fork and its exec: not reported yet */
+
 #define HR_MODE_RUN 1
 #define HR_MODE_HOST 2
 

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -373,9 +375,66 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Appends a small file to buf; returns the new length. */
+static size_t append_file(char *buf, size_t len, size_t cap, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return len;
+	n = fread(buf + len, 1, cap - len - 1, f);
+	fclose(f);
+	return len + n;
+}
+
+/* What identifies the running kernel's BTF; the Makefile writes the same into harrier.btf.id. */
+static void kernel_btf_id(char *buf, size_t cap)
+{
+	struct stat st;
+	size_t len = 0;
+
+	len = append_file(buf, len, cap, "/proc/sys/kernel/osrelease");
+	len = append_file(buf, len, cap, "/proc/sys/kernel/version");
+	if (stat("/sys/kernel/btf/vmlinux", &st) == 0)
+		len += (size_t)snprintf(buf + len, cap - len, "%lld\n", (long long)st.st_size);
+	buf[len < cap ? len : cap - 1] = 0;
+}
+
+/*
+ * The minimal BTF cut at build time (harrier.min.btf beside this binary), when it was cut
+ * from the running kernel: libbpf then skips parsing the full kernel BTF for CO-RE.
+ */
+static const char *min_btf_path(char *path, size_t cap)
+{
+	char exe[PATH_MAX], want[1024], have[1024];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+	size_t len;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = 0;
+	if ((size_t)snprintf(path, cap, "%s/harrier.btf.id", exe) >= cap)
+		return NULL;
+	len = append_file(want, 0, sizeof(want), path);
+	want[len] = 0;
+	kernel_btf_id(have, sizeof(have));
+	if (len == 0 || strcmp(want, have) != 0)
+		return NULL;
+	if ((size_t)snprintf(path, cap, "%s/harrier.min.btf", exe) >= cap)
+		return NULL;
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
 static int setup_bpf(struct harrier_bpf **pskel, int ncpu)
 {
 	struct harrier_bpf *skel;
+	char btf_path[PATH_MAX];
 	int err, i;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
@@ -383,7 +442,14 @@ static int setup_bpf(struct harrier_bpf **pskel, int ncpu)
 		    "this kernel has no BTF (/sys/kernel/btf/vmlinux): the eBPF probe needs CONFIG_DEBUG_INFO_BTF=y");
 		return EX_NO_BTF;
 	}
-	skel = harrier_bpf__open();
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = min_btf_path(btf_path, sizeof(btf_path)));
+
+		if (opt.verbose)
+			fprintf(stderr, "harrier-probe: CO-RE types from %s\n",
+				open_opts.btf_custom_path ? open_opts.btf_custom_path : "the kernel's BTF");
+		skel = harrier_bpf__open_opts(&open_opts);
+	}
 	if (!skel) {
 		report_load_error(-errno, "cannot open the BPF object");
 		return EX_LOAD;
@@ -519,7 +585,7 @@ int main(int argc, char **argv)
 	out_hello(&out, (__u32)opt.mode, (__u32)ncpu, opt.ring_mb << 20, (__u32)nenabled);
 
 	if (opt.mode == HR_MODE_RUN) {
-		__u8 one = 1;
+		__u8 armed = HR_SCOPE_ARMED;
 		__u32 pid;
 		int err = command_spawn(&cmd, opt.argv, opt.out_fd);
 
@@ -529,8 +595,8 @@ int main(int argc, char **argv)
 			goto done;
 		}
 		pid = (__u32)cmd.pid;
-		/* In scope before it can make a single traced call. */
-		err = bpf_map__update_elem(skel->maps.pids, &pid, sizeof(pid), &one, 1, BPF_ANY);
+		/* In scope from its exec on, before it can make a single traced call. */
+		err = bpf_map__update_elem(skel->maps.pids, &pid, sizeof(pid), &armed, 1, BPF_ANY);
 		if (err) {
 			kill(cmd.pid, SIGKILL);
 			msg(LVL_ERROR, EX_INTERNAL, "cannot scope the command: %s", strerror(-err));

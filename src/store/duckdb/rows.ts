@@ -1,0 +1,125 @@
+/**
+ * Mapping between table rows and the Store's records. Each SELECT list sits next to the function
+ * that reads it, so the column positions cannot drift apart.
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { Event, SensorKind } from '../../events/event.js';
+import type { ExitStatus } from '../../sensors/sensor.js';
+import type { ProcessRecord, RunRecord, RunStatus } from '../store.js';
+import { decodeArgs, decodeJson } from './codec.js';
+import {
+  asBigInt,
+  asNumber,
+  asOptBigInt,
+  asOptBoolean,
+  asOptNumber,
+  asOptString,
+  asString,
+  asStringList,
+} from './values.js';
+
+type Row = readonly DuckDBValue[];
+
+function at(row: Row, i: number): DuckDBValue {
+  const v = row[i];
+  if (v === undefined) throw new RangeError(`store row has no column ${i}`);
+  return v;
+}
+
+const SENSORS: readonly SensorKind[] = ['ptrace', 'ebpf', 'libc', 'node', 'inventory'];
+const STATUSES: readonly RunStatus[] = ['running', 'complete', 'incomplete'];
+
+function asSensor(v: DuckDBValue): SensorKind {
+  const s = asString(v);
+  const found = SENSORS.find((k) => k === s);
+  if (found === undefined) throw new TypeError(`store value: unknown sensor ${JSON.stringify(s)}`);
+  return found;
+}
+
+function asStatus(v: DuckDBValue): RunStatus {
+  const s = asString(v);
+  const found = STATUSES.find((k) => k === s);
+  if (found === undefined) throw new TypeError(`store value: unknown run status ${JSON.stringify(s)}`);
+  return found;
+}
+
+export const RUN_COLUMNS = `id, command, cwd, sensor, hostname, started_at, ended_at, status, exit_kind, exit_code,
+  exit_signal, exit_signo, event_count, summary, harrier_version`;
+
+function exitFrom(
+  kind: DuckDBValue,
+  code: DuckDBValue,
+  signal: DuckDBValue,
+  signo: DuckDBValue,
+): ExitStatus | undefined {
+  if (kind === 'exited') return { kind: 'exited', code: asNumber(code) };
+  if (kind === 'killed') return { kind: 'killed', signal: asString(signal), signo: asNumber(signo) };
+  return undefined;
+}
+
+export function runFromRow(row: Row): RunRecord {
+  const run: RunRecord = {
+    id: asString(at(row, 0)),
+    command: asStringList(at(row, 1)),
+    cwd: asString(at(row, 2)),
+    sensor: asSensor(at(row, 3)),
+    hostname: asString(at(row, 4)),
+    startedAt: asBigInt(at(row, 5)),
+    status: asStatus(at(row, 7)),
+    eventCount: asNumber(at(row, 12)),
+    harrierVersion: asString(at(row, 14)),
+  };
+  const endedAt = asOptBigInt(at(row, 6));
+  if (endedAt !== undefined) run.endedAt = endedAt;
+  const exit = exitFrom(at(row, 8), at(row, 9), at(row, 10), at(row, 11));
+  if (exit !== undefined) run.exit = exit;
+  const summary = asOptString(at(row, 13));
+  if (summary !== undefined) run.summary = decodeJson(summary);
+  return run;
+}
+
+export const PROCESS_COLUMNS = `pid, ppid, exe_path, args, cwd, uid, gid, "user", "group", start_ts, exit_ts, exit_code,
+  exit_signal`;
+
+export function processFromRow(row: Row): ProcessRecord {
+  const p: ProcessRecord = {
+    pid: asNumber(at(row, 0)),
+    ppid: asNumber(at(row, 1)),
+    exePath: asString(at(row, 2)),
+    args: asStringList(at(row, 3)),
+    cwd: asString(at(row, 4)),
+    uid: asNumber(at(row, 5)),
+    gid: asNumber(at(row, 6)),
+    user: asString(at(row, 7)),
+    group: asString(at(row, 8)),
+    startTs: asBigInt(at(row, 9)),
+  };
+  const exitTs = asOptBigInt(at(row, 10));
+  if (exitTs !== undefined) p.exitTs = exitTs;
+  const exitCode = asOptNumber(at(row, 11));
+  if (exitCode !== undefined) p.exitCode = exitCode;
+  const exitSignal = asOptString(at(row, 12));
+  if (exitSignal !== undefined) p.exitSignal = exitSignal;
+  return p;
+}
+
+export const EVENT_SELECT = 'ts, source, type, pid, tid, res, errno, truncated, args';
+
+/** Optional fields are left off rather than set to undefined, so events compare equal to what was appended. */
+export function eventFromRow(row: Row): Event {
+  const event: Event = {
+    ts: asBigInt(at(row, 0)),
+    source: asSensor(at(row, 1)),
+    type: asString(at(row, 2)),
+    pid: asNumber(at(row, 3)),
+    tid: asNumber(at(row, 4)),
+    args: decodeArgs(asString(at(row, 8))),
+  };
+  const res = asOptNumber(at(row, 5));
+  if (res !== undefined) event.res = res;
+  const errno = asOptString(at(row, 6));
+  if (errno !== undefined) event.errno = errno;
+  const truncated = asOptBoolean(at(row, 7));
+  if (truncated !== undefined) event.truncated = truncated;
+  return event;
+}

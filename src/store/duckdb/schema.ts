@@ -1,0 +1,118 @@
+/**
+ * The store's schema, as the ordered list of migrations that build it. Migration `i` takes a
+ * file from schema version `i` to `i + 1`; released migrations are never edited, only appended
+ * to, so every file ever written can be brought forward.
+ *
+ * Timestamps are BIGINT nanoseconds since the epoch (what the event model carries), not
+ * TIMESTAMP, which would lose the nanoseconds. JSON is kept in VARCHAR so that no DuckDB
+ * extension has to be present to open a store.
+ *
+ * `events` has no index: runs are appended contiguously and run ids sort by creation time, so
+ * DuckDB's per-row-group min/max already skips other runs' rows, while an ART index would cost
+ * memory and append speed for every row (measured on 5 runs × 200k events: appends 17–30% slower,
+ * and counting or paging one run no faster, often slower).
+ */
+
+export interface Migration {
+  /** What the step is for, shown if it fails. */
+  readonly description: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: 'runs, processes, events and findings',
+    statements: [
+      `CREATE TABLE runs (
+        id VARCHAR PRIMARY KEY,
+        command VARCHAR[] NOT NULL,
+        cwd VARCHAR NOT NULL,
+        sensor VARCHAR NOT NULL,
+        hostname VARCHAR NOT NULL,
+        started_at BIGINT NOT NULL,
+        ended_at BIGINT,
+        status VARCHAR NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+        exit_kind VARCHAR CHECK (exit_kind IN ('exited', 'killed')),
+        exit_code INTEGER,
+        exit_signal VARCHAR,
+        exit_signo INTEGER,
+        event_count BIGINT NOT NULL DEFAULT 0,
+        summary VARCHAR,
+        harrier_version VARCHAR NOT NULL,
+        owner_pid INTEGER NOT NULL
+      )`,
+      `CREATE TABLE processes (
+        run_id VARCHAR NOT NULL,
+        pid INTEGER NOT NULL,
+        ppid INTEGER NOT NULL,
+        exe_path VARCHAR NOT NULL,
+        args VARCHAR[] NOT NULL,
+        cwd VARCHAR NOT NULL,
+        uid BIGINT NOT NULL,
+        gid BIGINT NOT NULL,
+        "user" VARCHAR NOT NULL,
+        "group" VARCHAR NOT NULL,
+        start_ts BIGINT NOT NULL,
+        exit_ts BIGINT,
+        exit_code INTEGER,
+        exit_signal VARCHAR,
+        PRIMARY KEY (run_id, pid)
+      )`,
+      `CREATE TABLE events (
+        run_id VARCHAR NOT NULL,
+        seq BIGINT NOT NULL,
+        ts BIGINT NOT NULL,
+        source VARCHAR NOT NULL,
+        type VARCHAR NOT NULL,
+        pid INTEGER NOT NULL,
+        tid INTEGER NOT NULL,
+        res BIGINT,
+        errno VARCHAR,
+        path VARCHAR,
+        path2 VARCHAR,
+        endpoint VARCHAR,
+        truncated BOOLEAN,
+        args VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE findings (
+        run_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        rule_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        count BIGINT NOT NULL,
+        first_ts BIGINT NOT NULL,
+        last_ts BIGINT NOT NULL,
+        evidence VARCHAR NOT NULL,
+        PRIMARY KEY (run_id, id)
+      )`,
+    ],
+  },
+];
+
+/** The schema version this code writes and understands. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * The `events` columns in table order, which is the order the appender must fill them.
+ * Opening a store checks it against the live table (migrations.ts: checkEventColumns).
+ */
+export const EVENT_COLUMNS = [
+  'run_id',
+  'seq',
+  'ts',
+  'source',
+  'type',
+  'pid',
+  'tid',
+  'res',
+  'errno',
+  'path',
+  'path2',
+  'endpoint',
+  'truncated',
+  'args',
+] as const;

@@ -1,0 +1,189 @@
+/**
+ * The Store over one open DuckDB file. Reads share one connection; each run writer and each
+ * event stream gets its own, because a DuckDB connection runs one statement at a time and a new
+ * query on it would cut a half-read stream short.
+ */
+import {
+  BIGINT,
+  INTEGER,
+  LIST,
+  VARCHAR,
+  listValue,
+  type DuckDBConnection,
+  type DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { Event } from '../../events/event.js';
+import {
+  StoreError,
+  type EventQuery,
+  type NewRun,
+  type ProcessRecord,
+  type RunRecord,
+  type RunWriter,
+  type Store,
+} from '../store.js';
+import { newRunId } from './run-id.js';
+import { asNumber } from './values.js';
+import { DuckDbRunWriter, type WriterOptions } from './run-writer.js';
+import { EVENT_SELECT, PROCESS_COLUMNS, RUN_COLUMNS, eventFromRow, processFromRow, runFromRow } from './rows.js';
+
+const INSERT_RUN = `INSERT INTO runs
+  (id, command, cwd, sensor, hostname, started_at, status, harrier_version, owner_pid)
+  VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8)`;
+
+const INSERT_RUN_TYPES: DuckDBType[] = [VARCHAR, LIST(VARCHAR), VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, INTEGER];
+
+const NEWEST_FIRST = 'ORDER BY started_at DESC, id DESC';
+
+/** How many candidates an ambiguous prefix error lists. */
+const AMBIGUOUS_SHOWN = 10;
+
+export class DuckDbStore implements Store {
+  private readonly writers = new Set<DuckDbRunWriter>();
+  private readonly streams = new Set<DuckDBConnection>();
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly readOnly: boolean,
+    private readonly writerOptions: WriterOptions,
+    private readonly onClose: () => void,
+  ) {}
+
+  async beginRun(run: NewRun): Promise<RunWriter> {
+    this.assertOpen();
+    if (this.readOnly) throw new StoreError(`store ${this.path} is open read-only; cannot record a run`);
+    const conn = await this.instance.connect();
+    try {
+      const id = newRunId();
+      // Committed at once (autocommit): a crash from here on leaves a run that recovery can close out.
+      await conn.run(
+        INSERT_RUN,
+        [id, listValue(run.command), run.cwd, run.sensor, run.hostname, run.startedAt, run.harrierVersion, process.pid],
+        INSERT_RUN_TYPES,
+      );
+      const writer = await DuckDbRunWriter.create(id, this.path, conn, this.writerOptions, (w) =>
+        this.writers.delete(w),
+      );
+      this.writers.add(writer);
+      return writer;
+    } catch (err) {
+      conn.closeSync();
+      throw err;
+    }
+  }
+
+  async listRuns(opts?: { limit?: number }): Promise<RunRecord[]> {
+    this.assertOpen();
+    const limit = opts?.limit;
+    const sql = `SELECT ${RUN_COLUMNS} FROM runs ${NEWEST_FIRST}${limit === undefined ? '' : ' LIMIT $1'}`;
+    return this.queryRuns(sql, limit === undefined ? [] : [limit]);
+  }
+
+  async getRun(idOrPrefix: string): Promise<RunRecord | undefined> {
+    this.assertOpen();
+    if (idOrPrefix === 'last') return (await this.listRuns({ limit: 1 }))[0];
+    if (idOrPrefix === '') return undefined;
+    const exact = await this.queryRuns(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [idOrPrefix]);
+    if (exact[0] !== undefined) return exact[0];
+    const matches = await this.queryRuns(
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE starts_with(id, $1) ${NEWEST_FIRST} LIMIT $2`,
+      [idOrPrefix, AMBIGUOUS_SHOWN + 1],
+    );
+    if (matches.length <= 1) return matches[0];
+    const shown = matches.slice(0, AMBIGUOUS_SHOWN).map((r) => r.id);
+    const more = matches.length > AMBIGUOUS_SHOWN ? ', …' : '';
+    throw new StoreError(
+      `run id prefix "${idOrPrefix}" is ambiguous: it matches ${shown.join(', ')}${more}`,
+      'give more characters of the run id (`harrier report --list` shows them)',
+    );
+  }
+
+  async processes(runId: string): Promise<ProcessRecord[]> {
+    this.assertOpen();
+    const reader = await this.conn.runAndReadAll(
+      `SELECT ${PROCESS_COLUMNS} FROM processes WHERE run_id = $1 ORDER BY start_ts, pid`,
+      [runId],
+    );
+    return reader.getRows().map(processFromRow);
+  }
+
+  async *events(query: EventQuery): AsyncGenerator<Event> {
+    this.assertOpen();
+    const where = ['run_id = $1'];
+    const values: DuckDBValue[] = [query.runId];
+    if (query.types !== undefined) {
+      // An empty type list selects nothing, as `IN ()` would if SQL allowed it.
+      if (query.types.length === 0) return;
+      values.push(listValue(query.types));
+      where.push(`list_contains($${values.length}, type)`);
+    }
+    if (query.pid !== undefined) {
+      values.push(query.pid);
+      where.push(`pid = $${values.length}`);
+    }
+    let sql = `SELECT ${EVENT_SELECT} FROM events WHERE ${where.join(' AND ')} ORDER BY seq`;
+    if (query.limit !== undefined) {
+      values.push(query.limit);
+      sql += ` LIMIT $${values.length}`;
+    }
+    if (query.offset !== undefined) {
+      values.push(query.offset);
+      sql += ` OFFSET $${values.length}`;
+    }
+    const conn = await this.instance.connect();
+    this.streams.add(conn);
+    try {
+      const result = await conn.stream(sql, values);
+      for await (const rows of result.yieldRows()) {
+        for (const row of rows) yield eventFromRow(row);
+      }
+    } finally {
+      if (this.streams.delete(conn)) conn.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      // Runs still open when their store closes did not finish: keep what they buffered.
+      for (const writer of [...this.writers]) await writer.abandon();
+      // Checkpoint through the async API so that closeSync below, on the event loop, finds little to do.
+      if (!this.readOnly) await this.conn.run('CHECKPOINT').catch(() => undefined);
+    } finally {
+      for (const conn of this.streams) conn.closeSync();
+      this.streams.clear();
+      this.conn.closeSync();
+      this.instance.closeSync();
+      this.onClose();
+    }
+  }
+
+  private async queryRuns(sql: string, values: DuckDBValue[]): Promise<RunRecord[]> {
+    const reader = await this.conn.runAndReadAll(sql, values);
+    const runs = reader.getRows().map(runFromRow);
+    for (const [i, run] of runs.entries()) {
+      if (this.readOnly && run.status === 'running') runs[i] = await this.asRecovered(run);
+    }
+    return runs;
+  }
+
+  /**
+   * Read-only opens cannot run recovery, but they cannot coexist with a writer either (DuckDB's
+   * lock), so a run still marked `running` is one whose writer died: show it as recovery would
+   * leave it.
+   */
+  private async asRecovered(run: RunRecord): Promise<RunRecord> {
+    const reader = await this.conn.runAndReadAll('SELECT count(*) FROM events WHERE run_id = $1', [run.id]);
+    return { ...run, status: 'incomplete', eventCount: asNumber(reader.getRows()[0]?.[0] ?? null) };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError(`store ${this.path} is closed`);
+  }
+}

@@ -181,8 +181,7 @@ const DECODERS: Record<string, ArgDecoder> = {
   },
   fork: (v) => ident(v, { flags: { names: [], value: 0 } }),
   vfork: (v) => ident(v, { flags: { names: ['CLONE_VM', 'CLONE_VFORK'], value: 0x4100 } }),
-  execve: (v) =>
-    ident(v, { filename: path(v), argv: v.strings(ItemKind.Argv), envp: v.strings(ItemKind.Envp) }),
+  execve: (v) => ident(v, { filename: path(v), argv: v.strings(ItemKind.Argv), envp: v.strings(ItemKind.Envp) }),
   execveat: (v) =>
     ident(v, {
       dirfd: fd(v.i32(0)),

@@ -316,4 +316,3 @@ export class RecordDecoder {
     return this.stats === undefined ? 0 : this.stats.drops + this.stats.misses;
   }
 }
-

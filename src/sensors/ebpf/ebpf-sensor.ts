@@ -96,7 +96,10 @@ function startError(code: number | null, signal: NodeJS.Signals | null, messages
   const said = detail !== '' ? detail : signal !== null ? `killed by ${signal}` : `exit code ${String(code)}`;
   switch (code) {
     case ProbeExit.Permission:
-      return new SensorError(`the eBPF probe was refused by the kernel: ${said}`, 'run as root, or use --sensor ptrace');
+      return new SensorError(
+        `the eBPF probe was refused by the kernel: ${said}`,
+        'run as root, or use --sensor ptrace',
+      );
     case ProbeExit.NoBtf:
       return new SensorError(`the eBPF probe cannot run here: ${said}`, 'use --sensor ptrace');
     case ProbeExit.Attach:

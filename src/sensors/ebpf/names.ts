@@ -30,6 +30,7 @@ export function decodeBits64(table: BitTable, high: BitTable, lo: number, hi: nu
   return { names: [...low.names, ...up.names], value: hi * 2 ** 32 + lo };
 }
 
+// prettier-ignore
 const ERRNO: readonly string[] = [
   '', 'EPERM', 'ENOENT', 'ESRCH', 'EINTR', 'EIO', 'ENXIO', 'E2BIG', 'ENOEXEC', 'EBADF', 'ECHILD',
   'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'ENOTBLK', 'EBUSY', 'EEXIST', 'EXDEV', 'ENODEV', 'ENOTDIR',
@@ -66,6 +67,7 @@ export function errnoName(errno: number): string {
   return ERRNO_FIXED[errno] || KERNEL_ERRNO[errno] || `E${errno}`;
 }
 
+// prettier-ignore
 const SIGNALS: readonly string[] = [
   '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
   'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP',
@@ -180,6 +182,7 @@ export const RESOLVE_FLAGS: BitTable = [
   [0x20, 'RESOLVE_CACHED'],
 ];
 
+// prettier-ignore
 const AF: Readonly<Record<number, string>> = {
   0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 3: 'AF_AX25', 4: 'AF_IPX', 5: 'AF_APPLETALK', 6: 'AF_NETROM',
   7: 'AF_BRIDGE', 8: 'AF_ATMPVC', 9: 'AF_X25', 10: 'AF_INET6', 11: 'AF_ROSE', 12: 'AF_DECnet', 13: 'AF_NETBEUI',
@@ -192,6 +195,7 @@ const AF: Readonly<Record<number, string>> = {
 
 export const familyName = (af: number): string => AF[af] ?? `AF_${af}`;
 
+// prettier-ignore
 const SOCK_TYPES: Readonly<Record<number, string>> = {
   1: 'SOCK_STREAM', 2: 'SOCK_DGRAM', 3: 'SOCK_RAW', 4: 'SOCK_RDM', 5: 'SOCK_SEQPACKET', 6: 'SOCK_DCCP',
   10: 'SOCK_PACKET',
@@ -200,6 +204,7 @@ const SOCK_TYPES: Readonly<Record<number, string>> = {
 /** The socket type without SOCK_NONBLOCK/SOCK_CLOEXEC (those go to `flags`). */
 export const socketTypeName = (type: number): string => SOCK_TYPES[type & 0xf] ?? `SOCK_${type & 0xf}`;
 
+// prettier-ignore
 const PTRACE: Readonly<Record<number, string>> = {
   0: 'PTRACE_TRACEME', 1: 'PTRACE_PEEKTEXT', 2: 'PTRACE_PEEKDATA', 3: 'PTRACE_PEEKUSR', 4: 'PTRACE_POKETEXT',
   5: 'PTRACE_POKEDATA', 6: 'PTRACE_POKEUSR', 7: 'PTRACE_CONT', 8: 'PTRACE_KILL', 9: 'PTRACE_SINGLESTEP',
@@ -215,6 +220,7 @@ const PTRACE: Readonly<Record<number, string>> = {
 
 export const ptraceRequestName = (req: number): string => PTRACE[req] ?? `PTRACE_${req}`;
 
+// prettier-ignore
 const FCNTL: Readonly<Record<number, string>> = {
   0: 'F_DUPFD', 1: 'F_GETFD', 2: 'F_SETFD', 3: 'F_GETFL', 4: 'F_SETFL', 5: 'F_GETLK', 6: 'F_SETLK',
   7: 'F_SETLKW', 8: 'F_SETOWN', 9: 'F_GETOWN', 10: 'F_SETSIG', 11: 'F_GETSIG', 15: 'F_SETOWN_EX',

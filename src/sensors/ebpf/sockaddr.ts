@@ -49,7 +49,7 @@ export function formatIPv6(buf: Buffer, off: number): string {
   }
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;

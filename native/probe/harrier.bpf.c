@@ -145,11 +145,6 @@ struct {
 	__type(value, struct exec_stash);
 } exec_args SEC(".maps");
 
-/* pt_regs from r10 to orig_ax: every argument register and the syscall number in one read. */
-struct regs_args {
-	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax;
-};
-
 static __always_inline struct hr_counters *ctrs(void)
 {
 	__u32 k = 0;
@@ -192,28 +187,33 @@ static __always_inline void count(long err)
 
 
 
-/* pid, tid, ppid, uid, gid: the same five u32s at offset 16 in every kernel record. */
-static __always_inline void fill_task(__u32 *ids, char *comm)
+/*
+ * pid, tid, ppid, uid, gid: the same five u32s at offset 16 in every kernel record.
+ * task is the current task as a BTF pointer: its fields are read with plain (fault-checked)
+ * loads, much cheaper than a probe_read helper call each.
+ */
+static __always_inline void fill_task(struct task_struct *task, __u32 *ids, char *comm)
 {
-	__u64 pt = bpf_get_current_pid_tgid();
-	__u64 ug = bpf_get_current_uid_gid();
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = task->real_parent;
+	const struct cred *cred = task->cred;
 
-	ids[0] = pt >> 32;
-	ids[1] = (__u32)pt;
-	ids[2] = BPF_CORE_READ(t, real_parent, tgid);
-	ids[3] = (__u32)ug;
-	ids[4] = ug >> 32;
-	bpf_get_current_comm(comm, 16);
+	ids[0] = task->tgid;
+	ids[1] = task->pid;
+	ids[2] = parent ? parent->tgid : 0;
+	ids[3] = cred ? cred->uid.val : 0;
+	ids[4] = cred ? cred->gid.val : 0;
+	/* TASK_COMM_LEN is 16: two 8-byte loads. */
+	__builtin_memcpy(comm, task->comm, 16);
 }
 
-static __always_inline void fill_syscall(struct hr_syscall *r, __u32 nr, __s64 ret, __u16 flags)
+static __always_inline void fill_syscall(struct hr_syscall *r, struct task_struct *task, __u32 nr, __s64 ret,
+					 __u16 flags)
 {
 	r->hdr.type = HR_REC_SYSCALL;
 	r->hdr.version = HR_PROTO_VERSION;
 	r->hdr.len = sizeof(*r);
 	r->hdr.ts = bpf_ktime_get_boot_ns();
-	fill_task(&r->pid, r->comm);
+	fill_task(task, &r->pid, r->comm);
 	r->nr = nr;
 	r->flags = flags;
 	r->ret = ret;
@@ -222,14 +222,14 @@ static __always_inline void fill_syscall(struct hr_syscall *r, __u32 nr, __s64 r
 	r->pad1 = 0;
 }
 
-static __always_inline void set_args(struct hr_syscall *r, const struct regs_args *ra)
+static __always_inline void set_args(struct hr_syscall *r, struct pt_regs *regs)
 {
-	r->args[0] = ra->di;
-	r->args[1] = ra->si;
-	r->args[2] = ra->dx;
-	r->args[3] = ra->r10;
-	r->args[4] = ra->r8;
-	r->args[5] = ra->r9;
+	r->args[0] = regs->di;
+	r->args[1] = regs->si;
+	r->args[2] = regs->dx;
+	r->args[3] = regs->r10;
+	r->args[4] = regs->r8;
+	r->args[5] = regs->r9;
 }
 
 static __always_inline struct scratch *scratch_slot(__u32 slot)
@@ -479,7 +479,8 @@ SEC("raw_tracepoint/sys_enter")
 int hr_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	long nr = ctx->args[1];
-	struct regs_args ra;
+	struct task_struct *task;
+	struct pt_regs *regs;
 	struct hr_syscall *r;
 	__u32 tgid;
 
@@ -491,12 +492,12 @@ int hr_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	if (!scope_check(tgid, nr == NR_execve || nr == NR_execveat))
 		return 0;
-	if (bpf_probe_read_kernel(&ra, sizeof(ra), &((struct pt_regs *)ctx->args[0])->r10))
-		return 0;
+	task = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 
 	if (nr == NR_execve || nr == NR_execveat) {
 		struct exec_stash st = {
-			.args = { ra.di, ra.si, ra.dx, ra.r10, ra.r8, ra.r9 },
+			.args = { regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9 },
 			.nr = nr,
 		};
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -515,31 +516,61 @@ int hr_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		count(-1);
 		return 0;
 	}
-	fill_syscall(r, nr, 0, HR_F_NO_RETURN);
-	set_args(r, &ra);
+	fill_syscall(r, task, nr, 0, HR_F_NO_RETURN);
+	set_args(r, regs);
 	bpf_ringbuf_submit(r, wake_flags());
 	count(0);
 	return 0;
 }
 
+/* Calls whose records carry items (put_items has a case for them). */
+static __always_inline bool has_items(__u64 nr)
+{
+	switch (nr) {
+	case NR_open: case NR_creat: case NR_chdir: case NR_mkdir: case NR_rmdir: case NR_unlink:
+	case NR_chmod: case NR_chown: case NR_lchown: case NR_openat: case NR_mkdirat:
+	case NR_unlinkat: case NR_fchmodat: case NR_fchownat: case NR_openat2: case NR_rename:
+	case NR_link: case NR_symlink: case NR_renameat: case NR_renameat2: case NR_linkat:
+	case NR_symlinkat: case NR_connect: case NR_bind: case NR_sendto: case NR_accept:
+	case NR_accept4: case NR_sendmsg: case NR_pipe: case NR_pipe2: case NR_socketpair:
+	case NR_memfd_create: case NR_init_module: case NR_finit_module: case NR_clone3:
+	case NR_execve: case NR_execveat:
+		return true;
+	}
+	return false;
+}
+
 SEC("raw_tracepoint/sys_exit")
 int hr_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	long ret = ctx->args[1];
-	struct regs_args ra;
 	struct hr_syscall *r;
 	struct scratch *s;
-	__u64 nr = 0;
+	__u64 nr = regs->orig_ax;
 	__u32 off;
 
-	/* The cheap filter first: one 8-byte read for every syscall on the machine. */
-	if (bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_ax))
-		return 0;
+	/* This much runs for every syscall on the machine: keep it to loads and one lookup. */
 	if (nr >= HR_NR_MAX || !cfg_enabled[nr])
 		return 0;
 	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
 		return 0;
+
+	if (!has_items(nr)) {
+		/* Fixed size: built in place in the ring, no copy. */
+		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		if (!r) {
+			count(-1);
+			return 0;
+		}
+		fill_syscall(r, task, nr, ret, 0);
+		set_args(r, regs);
+		bpf_ringbuf_submit(r, wake_flags());
+		count(0);
+		return 0;
+	}
+
 	if (nr == NR_execve || nr == NR_execveat) {
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
@@ -548,15 +579,12 @@ int hr_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 			return 0;
 		bpf_map_delete_elem(&exec_args, &tid);
 	}
-	if (bpf_probe_read_kernel(&ra, sizeof(ra), &regs->r10))
-		return 0;
-
 	s = scratch_slot(SLOT_SYS_EXIT);
 	if (!s)
 		return 0;
 	r = (void *)s->buf;
-	fill_syscall(r, nr, ret, 0);
-	set_args(r, &ra);
+	fill_syscall(r, task, nr, ret, 0);
+	set_args(r, regs);
 	off = put_items(s, sizeof(*r), nr, r->args);
 	r->hdr.len = off;
 	emit(s->buf, off);
@@ -600,7 +628,7 @@ int hr_sched_exec(struct bpf_raw_tracepoint_args *ctx)
 		bpf_map_delete_elem(&exec_args, &old_pid);
 		return 0;
 	}
-	fill_syscall(r, nr, 0, 0);
+	fill_syscall(r, bpf_get_current_task_btf(), nr, 0, 0);
 	if (st) {
 		__builtin_memcpy(r->args, st->args, sizeof(r->args));
 		bpf_map_delete_elem(&exec_args, &old_pid);
@@ -663,7 +691,7 @@ int hr_sched_exit(struct bpf_raw_tracepoint_args *ctx)
 		r->hdr.version = HR_PROTO_VERSION;
 		r->hdr.len = sizeof(*r);
 		r->hdr.ts = bpf_ktime_get_boot_ns();
-		fill_task(&r->pid, r->comm);
+		fill_task(bpf_get_current_task_btf(), &r->pid, r->comm);
 		r->exit_code = BPF_CORE_READ(t, exit_code);
 		bpf_ringbuf_submit(r, wake_flags());
 		count(0);

@@ -24,7 +24,7 @@
 #define HR_REC_MESSAGE 20
 
 /* Syscall record flags. */
-#define HR_F_NO_RETURN 0x1 /* emitted at entry (exit, exit_group): ret is meaningless */
+#define HR_F_NO_RETURN 0x1 /* exit, exit_group: the call never returned; ret is meaningless */
 #define HR_F_TRUNCATED 0x2 /* some item was cut short */
 
 /* Item kinds (variable-length payloads after a syscall record's fixed part). */
@@ -47,7 +47,7 @@
 #define HR_ARGV_MAX 8192
 #define HR_ENVP_MAX 16384
 #define HR_STRING_MAX 256
-#define HR_STRUCT_MAX 64
+#define HR_STRUCT_MAX 128
 #define HR_FAILED_ARGV_COUNT 16 /* argv entries read for a failed execve */
 #define HR_FAILED_ARG_MAX 256   /* bytes per entry for a failed execve */
 
@@ -120,10 +120,9 @@ struct hr_stats {
 	__u64 drops;           /* 24: records lost because the ring was full */
 	__u64 misses;          /* 32: program runs skipped by the kernel (recursion) */
 	__u64 scope_full;      /* 40: processes that could not be added to the pid map */
-	__u64 stash_full;      /* 48: execve arguments that could not be stashed */
-	__u32 ncpu;            /* 56 */
-	__u32 pad;             /* 60 */
-	/* 64: __u64 drops_per_cpu[ncpu] */
+	__u32 ncpu;            /* 48 */
+	__u32 pad;             /* 52 */
+	/* 56: __u64 drops_per_cpu[ncpu] */
 };
 
 struct hr_started {
@@ -150,7 +149,6 @@ struct hr_counters {
 	__u64 events;
 	__u64 drops;
 	__u64 scope_full;
-	__u64 stash_full;
 };
 
 #endif

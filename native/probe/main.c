@@ -347,7 +347,6 @@ static void write_stats(struct harrier_bpf *skel, int ncpu)
 			st.events += counter_buf[i].events;
 			st.drops += counter_buf[i].drops;
 			st.scope_full += counter_buf[i].scope_full;
-			st.stash_full += counter_buf[i].stash_full;
 			drops_per_cpu[i] = counter_buf[i].drops;
 		}
 	}
@@ -475,11 +474,11 @@ static int setup_bpf(struct harrier_bpf **pskel, int ncpu)
 	{
 		struct bpf_program *progs[] = {
 			skel->progs.hr_sched_fork, skel->progs.hr_sched_exit, skel->progs.hr_sched_exec,
-			skel->progs.hr_sys_enter, skel->progs.hr_sys_exit,
+			skel->progs.hr_sys_exit,
 		};
 		struct bpf_link **links[] = {
 			&skel->links.hr_sched_fork, &skel->links.hr_sched_exit, &skel->links.hr_sched_exec,
-			&skel->links.hr_sys_enter, &skel->links.hr_sys_exit,
+			&skel->links.hr_sys_exit,
 		};
 		for (i = 0; i < (int)(sizeof(progs) / sizeof(progs[0])); i++) {
 			*links[i] = bpf_program__attach(progs[i]);

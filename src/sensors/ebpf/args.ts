@@ -182,14 +182,16 @@ const DECODERS: Record<string, ArgDecoder> = {
   fork: (v) => ident(v, { flags: { names: [], value: 0 } }),
   vfork: (v) => ident(v, { flags: { names: ['CLONE_VM', 'CLONE_VFORK'], value: 0x4100 } }),
   execve: (v) => ident(v, { filename: path(v), argv: v.strings(ItemKind.Argv), envp: v.strings(ItemKind.Envp) }),
-  execveat: (v) =>
-    ident(v, {
-      dirfd: fd(v.i32(0)),
-      filename: path(v),
-      argv: v.strings(ItemKind.Argv),
-      envp: v.strings(ItemKind.Envp),
-      flags: bits(AT_FLAGS, v.u32(4)),
-    }),
+  execveat: (v) => {
+    const a: EventArgs = { filename: path(v), argv: v.strings(ItemKind.Argv), envp: v.strings(ItemKind.Envp) };
+    // A successful exec is recorded after the registers were reset for the new image: the
+    // directory fd and flags are gone (the kernel's filename, `/dev/fd/N/...`, still tells).
+    if (v.ret32() !== 0) {
+      a.dirfd = fd(v.i32(0));
+      a.flags = bits(AT_FLAGS, v.u32(4));
+    }
+    return ident(v, a);
+  },
   exit: (v) => ({ status: v.i32(0) }),
   exit_group: (v) => ({ status: v.i32(0) }),
 

@@ -45,8 +45,6 @@ export interface ProbeStats {
   misses: number;
   /** Processes that could not be put in scope (pid map full): their events are lost. */
   scopeFull: number;
-  /** execve arguments that could not be stashed (the exec is reported without them). */
-  stashFull: number;
   dropsPerCpu: number[];
 }
 
@@ -296,7 +294,6 @@ export class RecordDecoder {
       drops: u64(STATS.drops),
       misses: u64(STATS.misses),
       scopeFull: u64(STATS.scopeFull),
-      stashFull: u64(STATS.stashFull),
       dropsPerCpu,
     };
     this.listener.stats?.(this.stats);

@@ -66,9 +66,8 @@ export const STATS = {
   drops: 24,
   misses: 32,
   scopeFull: 40,
-  stashFull: 48,
-  ncpu: 56,
-  perCpu: 64,
+  ncpu: 48,
+  perCpu: 56,
 } as const;
 
 export const STARTED = { pid: 16, size: 24 } as const;

@@ -44,6 +44,11 @@ export class SyscallView {
     return true;
   }
 
+  /** The raw return value's low 32 bits, signed (enough to tell 0 and -errno apart). */
+  ret32(): number {
+    return this.buf.readInt32LE(this.off + SYSCALL.ret);
+  }
+
   ppid(): number {
     return this.buf.readUInt32LE(this.off + TASK.ppid);
   }

@@ -286,3 +286,14 @@ test('a syscall the table does not name still decodes', () => {
   assert.equal(ev?.type, 'syscall_400');
   assert.deepEqual(ev?.args, {});
 });
+
+test('execveat: dirfd and flags on failure; on success the registers are gone', () => {
+  const [failed, ok] = decodeAll(
+    syscall({ pid: 1, nr: 322, ret: -2n, args: [5, 0, 0, 0, 0x1000], items: [{ kind: 1, data: cstr('x') }] }),
+    syscall({ pid: 1, nr: 322, ret: 0n, items: [{ kind: 1, data: cstr('/dev/fd/5/x') }] }),
+  ).events;
+  assert.deepEqual(failed?.args.dirfd, { fd: 5 });
+  assert.deepEqual(failed?.args.flags, { names: ['AT_EMPTY_PATH'], value: 0x1000 });
+  assert.equal(ok?.args.dirfd, undefined);
+  assert.equal(ok?.args.filename, '/dev/fd/5/x');
+});

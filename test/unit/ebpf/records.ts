@@ -85,14 +85,14 @@ export function procexit(pid: number, exitCode: number, ts = 5000n): Buffer {
 }
 
 export function stats(drops: number[], misses = 0): Buffer {
-  const len = 64 + 8 * drops.length;
+  const len = 56 + 8 * drops.length;
   const b = Buffer.alloc(len);
   header(b, 17, len, 9n);
   b.writeBigUInt64LE(100n, 16);
   b.writeBigUInt64LE(BigInt(drops.reduce((a, c) => a + c, 0)), 24);
   b.writeBigUInt64LE(BigInt(misses), 32);
-  b.writeUInt32LE(drops.length, 56);
-  drops.forEach((d, i) => b.writeBigUInt64LE(BigInt(d), 64 + i * 8));
+  b.writeUInt32LE(drops.length, 48);
+  drops.forEach((d, i) => b.writeBigUInt64LE(BigInt(d), 56 + i * 8));
   return b;
 }
 

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,6 +126,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+static void kernel_btf_id(char *buf, size_t cap);
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -140,7 +141,8 @@ static void usage(FILE *f)
 		"  --poll-ms N         ring poll timeout, at most 50 (default 20)\n"
 		"  --stats-ms N        interval between STATS records (default 1000)\n"
 		"  --wait-descendants  run mode: also wait for CMD's orphaned descendants\n"
-		"  -v, --verbose       libbpf's own log to stderr\n");
+		"  -v, --verbose       libbpf's own log to stderr\n"
+		"  --btf-id            print the running kernel's BTF identity and exit\n");
 }
 
 static int parse_uint(const char *s, unsigned *v)
@@ -192,6 +194,7 @@ static int parse_args(int argc, char **argv)
 		{ "stats-ms", required_argument, NULL, 'S' },
 		{ "wait-descendants", no_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "btf-id", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -254,6 +257,13 @@ static int parse_args(int argc, char **argv)
 		case 'v':
 			opt.verbose = true;
 			break;
+		case 'B': {
+			char id[1024];
+
+			kernel_btf_id(id, sizeof(id));
+			fputs(id, stdout);
+			exit(EX_OK);
+		}
 		case 'h':
 			usage(stdout);
 			exit(EX_OK);
@@ -387,17 +397,37 @@ static size_t append_file(char *buf, size_t len, size_t cap, const char *path)
 	return len + n;
 }
 
-/* What identifies the running kernel's BTF; the Makefile writes the same into harrier.btf.id. */
+/*
+ * What identifies the running kernel's BTF: its release and a hash of the whole BTF blob
+ * (~5 MB, a few ms), so a minimal BTF is never applied to a kernel whose layout differs.
+ * `harrier-probe --btf-id` prints it; the Makefile stores it as harrier.btf.id.
+ */
 static void kernel_btf_id(char *buf, size_t cap)
 {
-	struct stat st;
+	static char data[1 << 16];
+	__u64 h = 0xcbf29ce484222325ull, size = 0;
 	size_t len = 0;
+	ssize_t n;
+	int fd;
 
 	len = append_file(buf, len, cap, "/proc/sys/kernel/osrelease");
-	len = append_file(buf, len, cap, "/proc/sys/kernel/version");
-	if (stat("/sys/kernel/btf/vmlinux", &st) == 0)
-		len += (size_t)snprintf(buf + len, cap - len, "%lld\n", (long long)st.st_size);
-	buf[len < cap ? len : cap - 1] = 0;
+	fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		/* FNV-1a over 8-byte words; the blob's length is a multiple of 4, pad the tail. */
+		while ((n = read(fd, data, sizeof(data))) > 0) {
+			for (ssize_t i = 0; i < n; i += 8) {
+				__u64 w = 0;
+
+				memcpy(&w, data + i, n - i < 8 ? (size_t)(n - i) : 8);
+				h = (h ^ w) * 0x100000001b3ull;
+			}
+			size += (__u64)n;
+		}
+		close(fd);
+	}
+	if (len < cap)
+		snprintf(buf + len, cap - len, "%llu %016llx\n", (unsigned long long)size, (unsigned long long)h);
+	buf[cap - 1] = 0;
 }
 
 /*

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Event } from '../../src/events/event.js';
+import { type Event, isSockAddr } from '../../src/events/event.js';
 import { EbpfSensor, type EbpfSession, defaultLoaderPath } from '../../src/sensors/ebpf/index.js';
 
 function skipReason(): string | undefined {
@@ -79,6 +79,23 @@ test('a fast forker: all eight /bin/true execs are seen', async (t) => {
     );
   }
   assert.equal(s.stats().drops, 0);
+  await s.stop();
+});
+
+test('connect: the socket address is decoded', async (t) => {
+  const why = skipReason();
+  if (why !== undefined) return t.skip(why);
+  const script = "require('net').connect(1, '127.0.0.1').on('error', () => process.exit(0))";
+  const s = await runCommand([process.execPath, '-e', script]);
+  const events = await collect(s);
+  await s.exit;
+  const c = events.find((e) => e.type === 'connect' && isSockAddr(e.args.addr) && e.args.addr.family === 'inet');
+  assert.ok(c, 'connect event');
+  assert.deepEqual(c.args.addr, { family: 'inet', ip: '127.0.0.1', port: 1 });
+  // Node's sockets are non-blocking: refused at once, or in progress.
+  assert.ok(c.errno === 'ECONNREFUSED' || c.errno === 'EINPROGRESS', String(c.errno));
+  const sock = events.find((e) => e.type === 'socket' && e.args.domain === 'AF_INET');
+  assert.ok(sock, 'socket event');
   await s.stop();
 });
 

@@ -1,18 +1,19 @@
 /**
  * The eBPF sensor's cost and capacity, measured against its own baseline in the same run:
  *  - slowdown of a getpid loop traced with getpid enabled (every call becomes an event)
- *    against the same loop untraced;
+ *    against the same loop untraced; also with the loader's output thrown away, which
+ *    separates the kernel-side cost from the consumer competing for the CPUs;
  *  - events/s decoded in Node while that loop runs, and drops (target: ≥ 500 k/s, 0 drops);
  *  - the decoder alone on a prepared buffer (its ceiling, no kernel or pipe involved);
  *  - start-up: spawn → probe attached and command started (target ≤ 150 ms).
  * Run: `node dist/bench/ebpf-throughput.js` (root, built probe), or import benchEbpf().
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EbpfSensor } from '../src/sensors/ebpf/index.js';
+import { EbpfSensor, defaultLoaderPath, x64SyscallNumber } from '../src/sensors/ebpf/index.js';
 import { RecordDecoder } from '../src/sensors/ebpf/decoder.js';
 
 const LOOP_C = `
@@ -55,6 +56,20 @@ function build(dir: string): string {
 
 function untraced(bin: string, out: string): number {
   execFileSync(bin, [String(CALLS), out]);
+  return Number(readFileSync(out, 'utf8'));
+}
+
+/** The loader alone, records to /dev/null: what the kernel side costs the traced program. */
+function kernelOnly(bin: string, out: string): number {
+  const devnull = openSync('/dev/null', 'w');
+  try {
+    const getpid = String(x64SyscallNumber('getpid'));
+    const args = ['--syscalls', `default,${getpid}`, '--out-fd', '3', '--mode', 'run', '--', bin, String(CALLS), out];
+    const r = spawnSync(defaultLoaderPath(), args, { stdio: ['ignore', 'ignore', 'inherit', devnull] });
+    if (r.status !== 0) throw new Error(`harrier-probe exited ${String(r.status)}`);
+  } finally {
+    closeSync(devnull);
+  }
   return Number(readFileSync(out, 'utf8'));
 }
 
@@ -138,9 +153,11 @@ export async function benchEbpf(): Promise<Record<string, number>> {
     untraced(bin, out); // warm-up
     const base: number[] = [];
     const runs: TracedRun[] = [];
+    const kernel: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       base.push(untraced(bin, out));
       runs.push(await traced(bin, out));
+      kernel.push(kernelOnly(bin, out));
     }
     const pick = (f: (r: TracedRun) => number): number => median(runs.map(f));
     const untracedNs = median(base);
@@ -149,6 +166,8 @@ export async function benchEbpf(): Promise<Record<string, number>> {
       getpid_untraced_ns: untracedNs,
       getpid_traced_ns: tracedNs,
       slowdown: tracedNs / untracedNs,
+      getpid_probe_to_devnull_ns: median(kernel),
+      slowdown_probe_to_devnull: median(kernel) / untracedNs,
       events_per_run: pick((r) => r.events),
       getpid_events_per_run: pick((r) => r.getpids),
       node_events_per_sec: pick((r) => r.eventsPerSec),

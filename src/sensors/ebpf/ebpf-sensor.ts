@@ -115,7 +115,9 @@ function startError(code: number | null, signal: NodeJS.Signals | null, messages
 
 export class EbpfSession implements SensorSession {
   readonly sensor = 'ebpf' as const;
+  /** The command's pid; 0 in host mode. */
   readonly rootPid: Promise<number>;
+  /** Command mode: from the probe's EXIT record. Host mode: `exited 0` once stopped. */
   readonly exit: Promise<ExitStatus>;
   readonly events: BatchQueue<Event>;
   /** Resolves once the probe is attached (and, in command mode, the command started). */
@@ -163,7 +165,11 @@ export class EbpfSession implements SensorSession {
     this.decoder = new RecordDecoder({
       hello: (h) => {
         this.hello = h;
-        if (!this.command) markReady();
+        if (!this.command) {
+          // Host mode has no command: its root pid is 0 (nothing to wait for).
+          this.resolveRoot(0);
+          markReady();
+        }
       },
       started: (pid) => {
         this.cmdPid = pid;

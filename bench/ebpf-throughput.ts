@@ -13,7 +13,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EbpfSensor, defaultLoaderPath, x64SyscallNumber } from '../src/sensors/ebpf/index.js';
+import { syscallNumber } from '../src/events/syscalls/index.js';
+import { EbpfSensor, defaultLoaderPath } from '../src/sensors/ebpf/index.js';
 import { RecordDecoder } from '../src/sensors/ebpf/decoder.js';
 
 const LOOP_C = `
@@ -63,7 +64,7 @@ function untraced(bin: string, out: string): number {
 function kernelOnly(bin: string, out: string): number {
   const devnull = openSync('/dev/null', 'w');
   try {
-    const getpid = String(x64SyscallNumber('getpid'));
+    const getpid = String(syscallNumber('x86_64', 'getpid'));
     const args = ['--syscalls', `default,${getpid}`, '--out-fd', '3', '--mode', 'run', '--', bin, String(CALLS), out];
     const r = spawnSync(defaultLoaderPath(), args, { stdio: ['ignore', 'ignore', 'inherit', devnull] });
     if (r.status !== 0) throw new Error(`harrier-probe exited ${String(r.status)}`);

@@ -6,21 +6,16 @@
 import type { EventArgs, FdRef, FlagSet } from '../../events/event.js';
 import {
   AT_FLAGS,
-  CLONE_FLAGS,
-  CLONE_FLAGS_HIGH,
-  FD_FLAGS,
-  MEMFD_FLAGS,
-  RENAME_FLAGS,
-  RESOLVE_FLAGS,
+  type BitName,
   decodeBits,
-  decodeBits64,
+  decodeCloneFlags,
+  decodeMemfdFlags,
   decodeOpenFlags,
-  fcntlCmdName,
-  familyName,
-  ptraceRequestName,
+  decodeSocketType,
   signalName,
-  socketTypeName,
-} from './names.js';
+  socketFamilyName,
+} from '../../events/syscalls/index.js';
+import { FD_FLAGS, RENAME_FLAGS, RESOLVE_FLAGS, SOCK_FLAGS, fcntlCmdName, ptraceRequestName } from './names.js';
 import { ItemKind } from './protocol.js';
 import type { SyscallView } from './record-view.js';
 import { decodeSockAddr } from './sockaddr.js';
@@ -28,7 +23,9 @@ import { decodeSockAddr } from './sockaddr.js';
 export type ArgDecoder = (v: SyscallView) => EventArgs;
 
 const fd = (n: number): FdRef => ({ fd: n });
-const bits = (table: Parameters<typeof decodeBits>[0], value: number): FlagSet => decodeBits(table, value);
+const bits = (table: readonly BitName[], value: number): FlagSet => decodeBits(table, value);
+const family = (af: number): string => socketFamilyName(af) ?? `AF_${af}`;
+const sig = (n: number): string => signalName(n) ?? String(n);
 const path = (v: SyscallView): string | null => v.str(ItemKind.Path);
 const path2 = (v: SyscallView): string | null => v.str(ItemKind.Path2);
 
@@ -45,24 +42,7 @@ function fds(v: SyscallView): string[] | null {
 }
 
 /** `SOCK_STREAM`, or `SOCK_STREAM|SOCK_CLOEXEC` when flag bits are set (strace's shape). */
-function socketType(t: number): string {
-  let s = socketTypeName(t);
-  if ((t & 0x80000) !== 0) s += '|SOCK_CLOEXEC';
-  if ((t & 0x800) !== 0) s += '|SOCK_NONBLOCK';
-  return s;
-}
-
-const SOCK_FLAGS: Parameters<typeof decodeBits>[0] = [
-  [0x800, 'SOCK_NONBLOCK'],
-  [0x80000, 'SOCK_CLOEXEC'],
-];
-
-function cloneFlags(lo: number, hi: number): FlagSet {
-  // The low byte of clone(2)'s flags is the exit signal, not a flag.
-  const fs = decodeBits64(CLONE_FLAGS, CLONE_FLAGS_HIGH, lo & ~0xff, hi);
-  fs.value = hi * 2 ** 32 + lo;
-  return fs;
-}
+const socketType = (t: number): string => decodeSocketType(t).names.join('|');
 
 /** The identity Falco's clone/execve events carry, so a child's first event places it in the tree. */
 function ident(v: SyscallView, a: EventArgs): EventArgs {
@@ -105,9 +85,9 @@ const DECODERS: Record<string, ArgDecoder> = {
   pipe: (v) => ({ fds: fds(v) }),
   pipe2: (v) => ({ fds: fds(v), flags: bits(FD_FLAGS, v.u32(1)) }),
 
-  socket: (v) => ({ domain: familyName(v.u32(0)), type: socketType(v.u32(1)), proto: v.i32(2) }),
+  socket: (v) => ({ domain: family(v.u32(0)), type: socketType(v.u32(1)), proto: v.i32(2) }),
   socketpair: (v) => ({
-    domain: familyName(v.u32(0)),
+    domain: family(v.u32(0)),
     type: socketType(v.u32(1)),
     proto: v.i32(2),
     fds: fds(v),
@@ -169,13 +149,14 @@ const DECODERS: Record<string, ArgDecoder> = {
   setresuid: (v) => ({ ruid: v.i32(0), euid: v.i32(1), suid: v.i32(2) }),
   setresgid: (v) => ({ rgid: v.i32(0), egid: v.i32(1), sgid: v.i32(2) }),
 
-  clone: (v) => ident(v, { flags: cloneFlags(v.u32(0), v.hi32(0)) }),
+  // clone(2)'s low byte is the exit signal (named last, `…|SIGCHLD`); clone3 has a separate field.
+  clone: (v) => ident(v, { flags: decodeCloneFlags(v.num(0)) }),
   clone3: (v) => {
     // struct clone_args starts with u64 flags.
     const o = v.itemOffset(ItemKind.Struct);
     const flags =
       o >= 0 && v.itemLength(ItemKind.Struct) >= 8
-        ? cloneFlags(v.buf.readUInt32LE(o), v.buf.readUInt32LE(o + 4))
+        ? decodeCloneFlags(v.buf.readUInt32LE(o + 4) * 2 ** 32 + v.buf.readUInt32LE(o), false)
         : { names: [] };
     return ident(v, { flags });
   },
@@ -196,11 +177,11 @@ const DECODERS: Record<string, ArgDecoder> = {
   exit_group: (v) => ({ status: v.i32(0) }),
 
   ptrace: (v) => ({ request: ptraceRequestName(v.i32(0)), pid: v.i32(1) }),
-  memfd_create: (v) => ({ name: v.str(ItemKind.String), flags: bits(MEMFD_FLAGS, v.u32(1)) }),
+  memfd_create: (v) => ({ name: v.str(ItemKind.String), flags: decodeMemfdFlags(v.u32(1)) }),
   init_module: (v) => ({ len: v.num(1), uargs: v.str(ItemKind.String) }),
   finit_module: (v) => ({ fd: fd(v.i32(0)), uargs: v.str(ItemKind.String), flags: v.u32(2) }),
-  kill: (v) => ({ pid: v.i32(0), sig: signalName(v.i32(1)) }),
-  tgkill: (v) => ({ pid: v.i32(0), tid: v.i32(1), sig: signalName(v.i32(2)) }),
+  kill: (v) => ({ pid: v.i32(0), sig: sig(v.i32(1)) }),
+  tgkill: (v) => ({ pid: v.i32(0), tid: v.i32(1), sig: sig(v.i32(2)) }),
   getpid: () => ({}),
 };
 

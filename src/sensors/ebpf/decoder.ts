@@ -8,7 +8,7 @@ import type { Event } from '../../events/event.js';
 import { EventKind } from '../../events/event.js';
 import type { ExitStatus } from '../sensor.js';
 import { type ArgDecoder, NO_ARGS, decoderFor } from './args.js';
-import { errnoName, signalName } from './names.js';
+import { errnoName, signalName, syscallName } from '../../events/syscalls/index.js';
 import {
   EXIT,
   HDR,
@@ -25,7 +25,6 @@ import {
   TASK,
 } from './protocol.js';
 import { SyscallView } from './record-view.js';
-import { x64SyscallName } from './syscall-table.js';
 
 export interface ProbeHello {
   /** Add to a record's CLOCK_BOOTTIME stamp to get Unix-epoch nanoseconds. */
@@ -70,7 +69,7 @@ const KNOWN_TYPES = new Set<number>(Object.values(RecordType));
 export function exitStatusOf(status: number): ExitStatus {
   const sig = status & 0x7f;
   if (sig === 0) return { kind: 'exited', code: (status >> 8) & 0xff };
-  return { kind: 'killed', signal: signalName(sig), signo: sig };
+  return { kind: 'killed', signal: signalName(sig) ?? `SIG${sig}`, signo: sig };
 }
 
 export class RecordDecoder {
@@ -208,7 +207,7 @@ export class RecordDecoder {
   private call(nr: number): readonly [string, ArgDecoder] {
     let c = this.calls[nr];
     if (c === undefined) {
-      const name = x64SyscallName(nr);
+      const name = syscallName('x86_64', nr) ?? `syscall_${nr}`;
       c = [name, decoderFor(name) ?? NO_ARGS];
       this.calls[nr] = c;
     }
@@ -236,7 +235,7 @@ export class RecordDecoder {
       // i64 as hi * 2^32 + lo: exact for every return value a syscall can give, no BigInt.
       const res = buf.readInt32LE(o + SYSCALL.ret + 4) * 2 ** 32 + buf.readUInt32LE(o + SYSCALL.ret);
       ev.res = res;
-      if (res < 0 && res >= -4095) ev.errno = errnoName(-res);
+      if (res < 0 && res >= -4095) ev.errno = errnoName(-res) ?? `E${-res}`;
     }
     if ((flags & SyscallFlag.Truncated) !== 0 || v.truncated) {
       ev.truncated = true;
@@ -260,7 +259,10 @@ export class RecordDecoder {
       type: EventKind.ProcExit,
       pid: buf.readUInt32LE(o + TASK.pid),
       tid: buf.readUInt32LE(o + TASK.tid),
-      args: sig === 0 ? { status: (code >> 8) & 0xff } : { signal: signalName(sig), core: (code & 0x80) !== 0 },
+      args:
+        sig === 0
+          ? { status: (code >> 8) & 0xff }
+          : { signal: signalName(sig) ?? `SIG${sig}`, core: (code & 0x80) !== 0 },
     });
   }
 

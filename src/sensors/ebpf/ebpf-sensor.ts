@@ -14,7 +14,7 @@ import { BatchQueue } from './batch-queue.js';
 import { type ProbeHello, type ProbeMessage, type ProbeStats, RecordDecoder } from './decoder.js';
 import { defaultLoaderPath, loaderUnavailableReason } from './loader.js';
 import { ProbeExit } from './protocol.js';
-import { x64SyscallNumber } from './syscall-table.js';
+import { syscallNumber } from '../../events/syscalls/index.js';
 
 export interface EbpfSensorOptions {
   /** The loader binary; default native/probe/build/harrier-probe under the package root. */
@@ -80,7 +80,7 @@ function syscallList(names: readonly string[]): string {
   return names
     .map((n) => {
       if (n === 'default') return n;
-      const nr = x64SyscallNumber(n);
+      const nr = syscallNumber('x86_64', n);
       if (nr === undefined) throw new SensorError(`the eBPF sensor does not know the syscall '${n}'`);
       return String(nr);
     })

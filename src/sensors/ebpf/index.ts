@@ -9,4 +9,3 @@ export {
   type ProbeStats,
 } from './decoder.js';
 export { defaultLoaderPath, loaderUnavailableReason } from './loader.js';
-export { x64SyscallName, x64SyscallNumber } from './syscall-table.js';

@@ -226,7 +226,7 @@ test('socket, clone, kill, ptrace, memfd_create, pipe2, rename', () => {
   ).events;
   assert.deepEqual(evs[0]?.args, { domain: 'AF_INET', type: 'SOCK_STREAM|SOCK_CLOEXEC', proto: 0 });
   assert.deepEqual(evs[1]?.args.flags, {
-    names: ['CLONE_CHILD_CLEARTID', 'CLONE_CHILD_SETTID'],
+    names: ['CLONE_CHILD_CLEARTID', 'CLONE_CHILD_SETTID', 'SIGCHLD'],
     value: 0x01200011,
   });
   assert.deepEqual(evs[2]?.args, { pid: 77, sig: 'SIGKILL' });

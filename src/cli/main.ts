@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SENSOR_CHOICES } from '../sensors/select.js';
+import { monitorCommand } from './commands/monitor.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
@@ -78,6 +79,27 @@ program
   .option('--full', 'show every process, file and connection')
   .action(async (run: string, opts) => {
     process.exitCode = await showCommand(run, { store: opts.store, json: opts.json, full: opts.full });
+  });
+
+program
+  .command('monitor')
+  .summary('watch the whole host with the eBPF sensor until Ctrl-C / SIGTERM')
+  .description(
+    'Streams every process on this host through Harrier (except Harrier itself) and prints live\n' +
+      'statistics. Needs root. Events go to the store unless --no-store; rules and alerts come next.',
+  )
+  .addOption(storeOption())
+  .option('--no-store', 'do not store events')
+  .option('--events <file>', 'write every normalised event to FILE as NDJSON')
+  .option('--stats-interval <seconds>', 'how often to print live statistics', positiveInt, 10)
+  .option('--json', 'print statistics as JSON lines')
+  .action(async (opts) => {
+    process.exitCode = await monitorCommand({
+      store: opts.store === false ? false : (opts.store ?? DEFAULT_STORE),
+      events: opts.events,
+      statsInterval: opts.statsInterval,
+      json: opts.json,
+    });
   });
 
 program.exitOverride((err) => {

@@ -1,12 +1,13 @@
+import { EbpfSensor } from '../sensors/ebpf/index.js';
 import { PtraceSensor } from '../sensors/ptrace/strace-sensor.js';
 import type { Sensor } from '../sensors/sensor.js';
 
 /** Every sensor that can observe a command, in order of preference for `--sensor auto`. */
 export function availableSensors(): Sensor[] {
-  return [new PtraceSensor()];
+  return [new EbpfSensor(), new PtraceSensor()];
 }
 
 /** Sensors that can watch the whole host (ptrace only sees commands it starts). */
 export function hostSensors(): Sensor[] {
-  return [];
+  return [new EbpfSensor()];
 }

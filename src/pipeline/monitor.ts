@@ -60,7 +60,8 @@ export class Monitor {
       throw e;
     }
 
-    const state = new SystemState();
+    // Processes that started before Harrier are read from /proc when they first appear.
+    const state = new SystemState({ procFallback: true });
     state.bootstrapFromProc();
     const reapAfterNs = BigInt(opts.reapAfterMs ?? 30_000) * 1_000_000n;
     const interval = opts.statsIntervalMs ?? 10_000;

@@ -105,7 +105,8 @@ export function formatSummaryText(s: RunSummary, opts: TextOptions = {}): string
     const files = cut(d.files, LIMITS.filesPerDir, full);
     for (const f of files.shown) {
       const renamed = f.renamedTo ? ` → ${f.renamedTo.join(', ')}` : '';
-      lines.push(`    ${f.path.slice(d.dir === '/' ? 1 : d.dir.length + 1)}${renamed}  ${st.dim(opsText(f.ops))}`);
+      const name = f.path === d.dir ? f.path : f.path.slice(d.dir === '/' ? 1 : d.dir.length + 1);
+      lines.push(`    ${name}${renamed}  ${st.dim(opsText(f.ops))}`);
     }
     if (files.more) lines.push(st.dim(`    … ${files.more} more files`));
   }

@@ -31,11 +31,14 @@ export type ExitStatus = { kind: 'exited'; code: number } | { kind: 'killed'; si
 
 export interface SensorSession {
   readonly sensor: SensorKind;
-  /** Pid of the observed command's first process (command mode), once known. */
+  /** Pid of the observed command's first process (command mode), once known; 0 in host mode. */
   readonly rootPid: Promise<number>;
   /** Events in order of arrival, in batches; ends when the target and the sensor are done. */
   readonly events: AsyncIterable<Event[]>;
-  /** Resolves when the observed command has ended (command mode), after the last event. */
+  /**
+   * Resolves when the observed command has ended (command mode), after the last event; in host
+   * mode, `{ kind: 'exited', code: 0 }` once stopped.
+   */
   readonly exit: Promise<ExitStatus>;
   stats(): SensorStats;
   /** Delivers a signal to the observed command (forwarding Ctrl-C / SIGTERM). */

@@ -56,12 +56,26 @@ export function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-/** Pids of live processes whose command line contains `needle` (to check nothing is left behind). */
-export function processesMatching(needle: string): number[] {
+function processTable(): Array<{ pid: number; args: string }> {
   const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((l) => l.includes(needle) && !l.includes('ps -eo'))
-    .map((l) => Number.parseInt(l.trim(), 10))
-    .filter((n) => Number.isInteger(n));
+    .map((l) => /^\s*(\d+)\s(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), args: m[2] ?? '' }))
+    .filter((p) => !p.args.startsWith('ps -eo'));
+}
+
+/** Pids of live processes whose command line contains `needle` (to check nothing is left behind). */
+export function processesMatching(needle: string): number[] {
+  return processTable()
+    .filter((p) => p.args.includes(needle))
+    .map((p) => p.pid);
+}
+
+/** Pids of live processes whose command line is exactly `args`. */
+export function processesWithArgs(args: string): number[] {
+  return processTable()
+    .filter((p) => p.args === args)
+    .map((p) => p.pid);
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProcessNode, RunSummary } from '../../src/report/summary.js';
-import { compileC, processesMatching, readJson, runHarrier, tempDir } from '../helpers/harrier.js';
+import { compileC, processesMatching, processesWithArgs, readJson, runHarrier, tempDir } from '../helpers/harrier.js';
 import { sensorsUnderTest } from '../helpers/sensors.js';
 
 function flatten(nodes: ProcessNode[]): ProcessNode[] {
@@ -154,15 +154,18 @@ for (const sensor of sensorsUnderTest()) {
       const pending = runHarrier(['run', '--sensor', sensor, '--store', store, '--', 'sh', '-c', `exec sleep 30 # ${marker}`], {
         onSpawn: (pid) => (harrierPid = pid),
       });
-      // Wait until the observed sleep exists, then ask harrier to stop.
+      // Wait until the observed sleep itself exists (not just harrier's command line naming it).
       const deadline = Date.now() + 15_000;
-      while (processesMatching('sleep 30').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((harrierPid === 0 || processesWithArgs('sleep 30').length === 0) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(harrierPid > 0 && processesWithArgs('sleep 30').length > 0, 'the observed sleep started');
       process.kill(harrierPid, 'SIGTERM');
       const r = await pending;
       assert.equal(r.code, 143, r.stderr);
       assert.match(r.stderr, /\(partial\)/);
       assert.deepEqual(processesMatching(marker), []);
-      assert.deepEqual(processesMatching('sleep 30'), []);
+      assert.deepEqual(processesWithArgs('sleep 30'), []);
       const runs = await runHarrier(['runs', '--store', store, '--json']);
       const list = JSON.parse(runs.stdout) as Array<{ status: string; exit: unknown }>;
       assert.equal(list.length, 1);

@@ -54,8 +54,8 @@ export function eventContext(ev: Event, state: StateView): EventContext {
     case 'openat':
     case 'openat2':
     case 'creat': {
-      const opened = isFdRef(a.res_fd) ? a.res_fd.path : undefined;
-      return { path: opened ?? resolveArg(ev, state, a.name, a.dirfd) };
+      // The path as asked for (see state's open handler): the same whichever sensor saw it.
+      return { path: resolveArg(ev, state, a.name, a.dirfd) ?? (isFdRef(a.res_fd) ? a.res_fd.path : undefined) };
     }
     case 'execve':
     case 'execveat':

@@ -35,14 +35,22 @@ test('open: the new fd with its resolved path, flags and type; failures change n
   assert.equal(s.fd(100, 6)?.name, '/etc/passwd', 'relative to the dirfd');
 });
 
-test('open: the sensor’s resolved res_fd path wins over resolving the name', () => {
+test('open: the fd is named by the path asked for (as Falco does), not where a symlink leads', () => {
   const s = shell();
   s.apply(ev('openat', 100, { dirfd: fdref(-100, '/srv/app'), name: 'link', flags: flags('O_RDONLY') }, { res: 3 }));
   assert.equal(s.fd(100, 3)?.name, '/srv/app/link');
   const e = ev('openat', 100, { dirfd: -100, name: 'link', flags: flags('O_RDONLY') }, { res: 4 });
   e.args.res_fd = fdref(4, '/srv/real/target');
   s.apply(e);
-  assert.equal(s.fd(100, 4)?.name, '/srv/real/target');
+  assert.equal(s.fd(100, 4)?.name, '/srv/app/link', 'same name whichever sensor decorated the fd');
+  const noName = ev('openat', 100, { dirfd: -100, flags: flags('O_RDONLY') }, { res: 5 });
+  noName.args.res_fd = fdref(5, '/srv/real/target');
+  s.apply(noName);
+  assert.equal(s.fd(100, 5)?.name, '/srv/real/target', 'the decoration names an open whose name is unknown');
+  const memfd = ev('openat', 100, { dirfd: -100, name: 'x', flags: flags('O_RDONLY') }, { res: 6 });
+  memfd.args.res_fd = fdref(6, 'anon_inode:[eventfd]');
+  s.apply(memfd);
+  assert.equal(s.fd(100, 6)?.type, 'event', 'a non-path decoration describes the fd');
 });
 
 test('close is deferred to the next event; a failed close keeps the fd', () => {

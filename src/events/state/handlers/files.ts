@@ -19,20 +19,21 @@ export const onOpen: Handler = (t, ev, proc) => {
   const fd = newFdOf(ev);
   if (fd === undefined) return;
   const a = ev.args;
-  const resolved = isFdRef(a.res_fd) ? a.res_fd.path : undefined;
-  let name: string;
-  if (resolved !== undefined && resolved !== '') {
-    name = resolved;
-  } else {
-    const path = argString(a.name) ?? argString(a.filename) ?? argString(a.pathname) ?? '';
-    const dirfd = argFd(a.dirfd);
-    name = t.resolvePath(proc.pid, dirfd, path);
-  }
+  // Falco names an opened file by the path the program asked for, made absolute, not by where
+  // symlinks lead; strace's fd decoration is the canonical path, so it only names what has no
+  // path of its own (memfd, anonymous inodes) or opens whose name argument is missing. This
+  // keeps fd names identical across sensors.
+  const decorated = isFdRef(a.res_fd) && a.res_fd.path !== '' ? a.res_fd.path : undefined;
+  const path = argString(a.name) ?? argString(a.filename) ?? argString(a.pathname);
   const flags = ev.type === 'creat' && a.flags === undefined ? CREAT_FLAGS : flagNames(a.flags);
   const info =
-    resolved !== undefined && resolved !== '' && !resolved.startsWith('/')
-      ? describeFd(fd, resolved)
-      : newFd(fd, flags?.includes('O_DIRECTORY') === true ? 'directory' : 'file', name);
+    decorated !== undefined && !decorated.startsWith('/')
+      ? describeFd(fd, decorated)
+      : newFd(
+          fd,
+          flags?.includes('O_DIRECTORY') === true ? 'directory' : 'file',
+          path !== undefined ? t.resolvePath(proc.pid, argFd(a.dirfd), path) : (decorated ?? ''),
+        );
   info.flags = flags;
   if (flags?.includes('O_CLOEXEC') === true) info.cloexec = true;
   setFd(proc, info);

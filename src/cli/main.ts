@@ -2,7 +2,7 @@
  * The `harrier` command line: option parsing and dispatch only. Each command lives in
  * ./commands and wires the layers together.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SENSOR_CHOICES } from '../sensors/select.js';
 import { monitorCommand } from './commands/monitor.js';
 import { runCommand } from './commands/run.js';
@@ -18,12 +18,15 @@ function positiveInt(value: string): number {
   return n;
 }
 
-const storeOption = () => new Option('--store <path>', `the run store (DuckDB file)`).default(undefined, DEFAULT_STORE);
+const storeOption = () => new Option('--store <path>', `the run store, a DuckDB file (default: ${DEFAULT_STORE})`);
 
 const program = new Command('harrier')
   .description('Observe programs while they run and report, with evidence, what is risky about what they do.')
   .version(version, '-V, --version')
   .enablePositionalOptions()
+  // Throw instead of exiting so usage errors get Harrier's exit code (2); set before the
+  // subcommands are added, which copy it.
+  .exitOverride()
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({ outputError: (str, write) => write(`harrier: ${str.replace(/^error: /, '')}`) });
 
@@ -31,9 +34,9 @@ program
   .command('run')
   .summary('observe a command and all its descendants, then summarise what they did')
   .description(
-    'Runs COMMAND under observation, stores every event, and prints a summary of processes, files,\n' +
-      'network activity and totals when it ends. Harrier exits with the command\'s exit code\n' +
-      '(127 if it cannot be found, 126 if it cannot be executed, 128+N if killed by signal N);\n' +
+    'Runs COMMAND under observation, stores every event, and prints a summary of processes, files, ' +
+      "network activity and totals when it ends. Harrier exits with the command's exit code " +
+      '(127 if it cannot be found, 126 if it cannot be executed, 128+N if killed by signal N); ' +
       '2 means Harrier itself failed.',
   )
   .argument('<command...>', 'the command to observe (put it after --)')
@@ -85,7 +88,7 @@ program
   .command('monitor')
   .summary('watch the whole host with the eBPF sensor until Ctrl-C / SIGTERM')
   .description(
-    'Streams every process on this host through Harrier (except Harrier itself) and prints live\n' +
+    'Streams every process on this host through Harrier (except Harrier itself) and prints live ' +
       'statistics. Needs root. Events go to the store unless --no-store; rules and alerts come next.',
   )
   .addOption(storeOption())
@@ -102,14 +105,13 @@ program
     });
   });
 
-program.exitOverride((err) => {
-  // commander's own exits: --help and --version are success, usage errors are ours (2).
-  process.exit(err.exitCode === 0 ? 0 : EXIT_HARRIER_ERROR);
-});
-
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  printError(e);
-  process.exitCode = EXIT_HARRIER_ERROR;
+  // commander has already printed its own usage errors; --help and --version exit 0.
+  if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : EXIT_HARRIER_ERROR;
+  else {
+    printError(e);
+    process.exitCode = EXIT_HARRIER_ERROR;
+  }
 }

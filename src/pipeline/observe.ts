@@ -3,6 +3,7 @@
  * file. This is the only place the layers meet during a run; the CLI only parses options and
  * prints what comes back.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { eventContext } from '../events/context.js';
 import type { Event, SensorKind } from '../events/event.js';
@@ -25,6 +26,8 @@ export interface ObserveOptions {
   harrierVersion: string;
   /** Called once the session has started, so the caller can forward signals to it. */
   onSession?: (session: SensorSession) => void;
+  /** The sensor failed while the command still runs; the command is left to finish unobserved. */
+  onSensorFailure?: (error: Error, pid: number) => void;
 }
 
 export interface ObserveResult {
@@ -36,6 +39,16 @@ export interface ObserveResult {
 }
 
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+/** Running, and not a zombie waiting for a reaper that may be slow (an orphan's new parent). */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 function toProcessRecord(p: ProcessInfo): ProcessRecord {
   return {
@@ -62,6 +75,7 @@ function summaryExit(exit: ExitStatus | undefined): RunSummary['exit'] {
 
 export class Observation {
   private interrupted = false;
+  private aborted = false;
   private session: SensorSession | undefined;
 
   constructor(private readonly opts: ObserveOptions) {}
@@ -118,6 +132,11 @@ export class Observation {
       } catch (e) {
         sensorError = e as Error;
       }
+    }
+    // A failed sensor must not take the observed command down with it: let it finish unobserved.
+    if (sensorError && rootPid !== undefined && isAlive(rootPid)) {
+      opts.onSensorFailure?.(sensorError, rootPid);
+      while (isAlive(rootPid) && !this.aborted) await new Promise((r) => setTimeout(r, 100));
     }
     await session.stop();
     const endedAt = nowNs();
@@ -177,6 +196,7 @@ export class Observation {
   /** Stops observing now (second Ctrl-C): the sensor ends the stream and its processes. */
   async abort(): Promise<void> {
     this.interrupted = true;
+    this.aborted = true;
     await this.session?.stop();
   }
 }

@@ -69,6 +69,9 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     store,
     eventSink,
     harrierVersion: version,
+    onSensorFailure: (_e, pid) => {
+      process.stderr.write(`harrier: the ${sensor.kind} sensor failed mid-run; the command (pid ${pid}) goes on unobserved, waiting for it to end\n`);
+    },
   });
 
   // The terminal already delivers Ctrl-C to the whole foreground process group, so a SIGINT
@@ -95,8 +98,10 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
       else writeFileSync(opts.json, text);
     }
     if (result.sensorError) {
-      printError(result.sensorError);
-      process.stderr.write(`harrier: the ${sensor.kind} sensor failed; the run was stored as incomplete\n`);
+      process.stderr.write(
+        `harrier: the ${sensor.kind} sensor failed: ${result.sensorError.message}\n` +
+          `  the run ${result.runId ? `(${result.runId}) ` : ''}is partial${result.runId ? ' and stored as incomplete' : ''}; the command's exit status is unknown\n`,
+      );
     }
     if (result.exit) return exitCodeOf(result.exit);
     return 2;

@@ -135,6 +135,23 @@ for (const sensor of sensorsUnderTest()) {
       for (let i = 0; i < 4; i++) assert.deepEqual(fileOps(s, join(dir, `thread-${i}.txt`))?.ops, { write: 1, create: 1 });
     });
 
+    test('a daemon that double-forks away from its parent is still observed', async () => {
+      const dir = tempDir();
+      const out = join(dir, 's.json');
+      const marker = join(dir, 'daemon-ran');
+      // The subshell exits at once, orphaning the daemon (re-parented to init) while it works.
+      const script = `(setsid sh -c 'sleep 0.2; cat /etc/hostname > ${marker}' &); sleep 1`;
+      const r = await runHarrier(['run', '--sensor', sensor, '--no-store', '--json', out, '--', 'sh', '-c', script]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(existsSync(marker));
+      const s = readJson<RunSummary>(out);
+      const procs = flatten(s.processes);
+      const cat = procs.find((p) => p.exePath.endsWith('/cat'));
+      assert.ok(cat, `cat in ${JSON.stringify(procs.map((p) => p.exePath))}`);
+      assert.deepEqual(cat.args, ['/etc/hostname']);
+      assert.deepEqual(fileOps(s, marker)?.ops, { write: 1 });
+    });
+
     test('a program killed by a signal: exit 128+N and the signal in the summary', async () => {
       const dir = tempDir();
       const out = join(dir, 's.json');

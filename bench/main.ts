@@ -1,7 +1,10 @@
 /**
- * Benchmark runner: `npm run bench -- NAME...` (no name: all). Each benchmark measures its
- * baseline in the same run and prints ratios; copy the table into BENCHMARKS.md.
+ * Benchmark runner: `npm run bench -- NAME...` with NAME in run, store, ebpf, monitor (none: all).
+ * Each benchmark measures its baseline in the same run and prints ratios; the figures go into
+ * BENCHMARKS.md. BENCH_SENSORS=ebpf,ptrace chooses the sensors for `run`.
  */
+import { benchEbpf } from './ebpf-throughput.js';
+import { benchMonitorIdle } from './monitor-idle.js';
 import { benchRunOverhead, type Row } from './run-overhead.js';
 import { benchStoreAppend } from './store-append.js';
 
@@ -9,7 +12,8 @@ const names = process.argv.slice(2);
 const want = (n: string) => names.length === 0 || names.includes(n);
 
 function table(rows: Row[]): string {
-  const head = '| workload | sensor | untraced | observed | unit | slowdown | events |\n| --- | --- | --- | --- | --- | --- | --- |';
+  const head =
+    '| workload | sensor | untraced | observed | unit | slowdown | events |\n| --- | --- | --- | --- | --- | --- | --- |';
   const body = rows.map(
     (r) =>
       `| ${r.workload} | ${r.sensor} | ${r.baseline.toFixed(1)} | ${r.observed.toFixed(1)} | ${r.unit} | ${r.ratio.toFixed(2)}× | ${r.events ?? ''} |`,
@@ -19,7 +23,7 @@ function table(rows: Row[]): string {
 
 let sensorRate: { sensor: string; eventsPerSec: number }[] = [];
 if (want('run')) {
-  const sensors = (process.env.BENCH_SENSORS ?? 'ptrace').split(',');
+  const sensors = (process.env.BENCH_SENSORS ?? (process.getuid?.() === 0 ? 'ebpf,ptrace' : 'ptrace')).split(',');
   console.log(`## run: observed command slowdown (sensors: ${sensors.join(', ')})\n`);
   const rows = await benchRunOverhead(sensors);
   console.log(table(rows));
@@ -37,6 +41,28 @@ if (want('run') || want('store')) {
   console.log(`## store: DuckDB event appends\n`);
   console.log(`${fmt(n)} events appended at ${fmt(r.rowsPerSec)} events/s`);
   for (const s of sensorRate) {
-    console.log(`headroom over the ${s.sensor} sensor's peak delivery (${fmt(s.eventsPerSec)} events/s): ${(r.rowsPerSec / s.eventsPerSec).toFixed(1)}×`);
+    console.log(
+      `headroom over the ${s.sensor} sensor's peak delivery (${fmt(s.eventsPerSec)} events/s): ${(r.rowsPerSec / s.eventsPerSec).toFixed(1)}×`,
+    );
   }
+}
+
+if (want('ebpf')) {
+  const r = await benchEbpf();
+  console.log('\n## ebpf: getpid loop with every call delivered to Node (baseline: the same loop untraced)\n');
+  console.log('| metric | value |\n| --- | --- |');
+  for (const [k, v] of Object.entries(r)) {
+    const text = k.includes('events') || k.includes('per_sec') ? Math.round(v).toLocaleString('en') : v.toFixed(2);
+    console.log(`| ${k} | ${text} |`);
+  }
+}
+
+if (want('monitor')) {
+  const r = await benchMonitorIdle();
+  console.log(
+    '\n## monitor: harrier monitor (Node + probe) on a quiet host (baseline: one core over the same window)\n',
+  );
+  console.log(
+    `CPU ${r.cpuPercentOfCore.toFixed(2)} % of one core while the host made ${Math.round(r.eventsPerSec)} traced syscalls/s`,
+  );
 }

@@ -41,12 +41,16 @@ function underHarrier(sensor: string, argv: string[], cwd?: string): { stdout: s
   const dir = mkdtempSync(join(tmpdir(), 'harrier-bench-'));
   const summary = join(dir, 's.json');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [harrier, 'run', '--sensor', sensor, '--no-store', '-q', '--json', summary, '--', ...argv], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 << 20,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [harrier, 'run', '--sensor', sensor, '--no-store', '-q', '--json', summary, '--', ...argv],
+    {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 << 20,
+    },
+  );
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`harrier run ${argv.join(' ')} exited ${r.status}`);
   const s = JSON.parse(execFileSync('cat', [summary], { encoding: 'utf8' })) as { totals: { events: number } };
@@ -105,7 +109,15 @@ export async function benchRunOverhead(sensors: string[], reps = 3): Promise<Row
     for (const sensor of sensors) {
       const runs = Array.from({ length: reps }, () => underHarrier(sensor, argv, cwd));
       const observed = median(runs.map((r) => r.ms));
-      rows.push({ workload: name, sensor, baseline: base, observed, unit: 'ms wall', ratio: observed / base, events: runs[0]?.events });
+      rows.push({
+        workload: name,
+        sensor,
+        baseline: base,
+        observed,
+        unit: 'ms wall',
+        ratio: observed / base,
+        events: runs[0]?.events,
+      });
     }
   }
   return rows;

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const main = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
-  process.stderr.write('harrier: not built yet\n  hint: run `npm run setup` (or `npm run build`) in the harrier directory\n');
+  process.stderr.write(
+    'harrier: not built yet\n  hint: run `npm run setup` (or `npm run build`) in the harrier directory\n',
+  );
   process.exit(2);
 }
 await import(main.href);

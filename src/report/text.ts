@@ -80,7 +80,8 @@ export function formatSummaryText(s: RunSummary, opts: TextOptions = {}): string
   const st = opts.style ?? plain;
   const full = opts.full ?? false;
   const lines: string[] = [];
-  const exit = s.exit === null ? 'did not start' : 'code' in s.exit ? `exit ${s.exit.code}` : `killed by ${s.exit.signal}`;
+  const exit =
+    s.exit === null ? 'did not start' : 'code' in s.exit ? `exit ${s.exit.code}` : `killed by ${s.exit.signal}`;
   const head = [
     s.runId ? `run ${s.runId}` : 'run (not stored)',
     `sensor ${s.sensor}`,

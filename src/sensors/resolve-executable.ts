@@ -5,7 +5,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, resolve } from 'node:path';
 
-export type Resolution = { ok: true; path: string } | { ok: false; reason: 'not found' | 'permission denied' | 'is a directory' };
+export type Resolution =
+  { ok: true; path: string } | { ok: false; reason: 'not found' | 'permission denied' | 'is a directory' };
 
 function check(path: string): Resolution | undefined {
   let st;

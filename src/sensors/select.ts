@@ -31,7 +31,10 @@ export async function selectSensor(choice: SensorChoice, candidates: Sensor[]): 
     }
     refusals.push(`${sensor.kind}: ${why}`);
   }
-  throw new SensorError(`no sensor can run here (${refusals.join('; ')})`, 'install strace (apt-get install strace) or run as root');
+  throw new SensorError(
+    `no sensor can run here (${refusals.join('; ')})`,
+    'install strace (apt-get install strace) or run as root',
+  );
 }
 
 function hintFor(choice: SensorChoice): string | undefined {

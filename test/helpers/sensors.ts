@@ -10,6 +10,9 @@ export function sensorsUnderTest(): Array<'ptrace' | 'ebpf'> {
   const sensors: Array<'ptrace' | 'ebpf'> = ['ptrace'];
   const probe = join(repoRoot, 'native/probe/build/harrier-probe');
   if (process.getuid?.() === 0 && existsSync(probe)) sensors.push('ebpf');
-  else process.stderr.write(`# ebpf sensor not under test: ${process.getuid?.() !== 0 ? 'not root' : `${probe} not built`}\n`);
+  else
+    process.stderr.write(
+      `# ebpf sensor not under test: ${process.getuid?.() !== 0 ? 'not root' : `${probe} not built`}\n`,
+    );
   return sensors;
 }

@@ -12,7 +12,10 @@ import { sensorsUnderTest } from '../helpers/sensors.js';
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
   } catch {
     return [];
   }
@@ -27,14 +30,18 @@ const commandOf = (pid: number) => {
 };
 
 test('eBPF probe killed mid-run: clear error, partial run stored, the command finishes', async (t) => {
-  if (!sensorsUnderTest().includes('ebpf')) return t.skip('the eBPF sensor cannot run here (needs root and a built probe)');
+  if (!sensorsUnderTest().includes('ebpf'))
+    return t.skip('the eBPF sensor cannot run here (needs root and a built probe)');
   const dir = tempDir();
   const store = join(dir, 'h.duckdb');
   const done = join(dir, 'done');
   let harrierPid = 0;
-  const pending = runHarrier(['run', '--sensor', 'ebpf', '--store', store, '--', 'sh', '-c', `sleep 1.5; echo ok > ${done}`], {
-    onSpawn: (pid) => (harrierPid = pid),
-  });
+  const pending = runHarrier(
+    ['run', '--sensor', 'ebpf', '--store', store, '--', 'sh', '-c', `sleep 1.5; echo ok > ${done}`],
+    {
+      onSpawn: (pid) => (harrierPid = pid),
+    },
+  );
   let probe: number | undefined;
   const deadline = Date.now() + 10_000;
   while (probe === undefined && Date.now() < deadline) {

@@ -47,7 +47,20 @@ for (const sensor of sensorsUnderTest()) {
       const dir = tempDir();
       const store = join(dir, 'h.duckdb');
       const out = join(dir, 'summary.json');
-      const r = await runHarrier(['run', '--sensor', sensor, '--store', store, '--json', out, '--', activity, dir, String(port), '42']);
+      const r = await runHarrier([
+        'run',
+        '--sensor',
+        sensor,
+        '--store',
+        store,
+        '--json',
+        out,
+        '--',
+        activity,
+        dir,
+        String(port),
+        '42',
+      ]);
       assert.equal(r.code, 42, r.stderr);
       assert.match(r.stdout, /child-exec/);
       const s = readJson<RunSummary>(out);
@@ -66,7 +79,10 @@ for (const sensor of sensorsUnderTest()) {
       assert.deepEqual(echo.args, ['child-exec']);
       assert.equal(echo.ppid, root.pid);
       assert.equal(echo.exitCode, 0);
-      assert.ok(root.children.some((c) => c.pid === echo.pid), 'echo is a child of the root in the tree');
+      assert.ok(
+        root.children.some((c) => c.pid === echo.pid),
+        'echo is a child of the root in the tree',
+      );
       assert.equal(root.user, process.getuid?.() === 0 ? 'root' : root.user);
 
       assert.deepEqual(fileOps(s, '/etc/hostname')?.ops, { read: 1 });
@@ -82,14 +98,17 @@ for (const sensor of sensorsUnderTest()) {
 
       const conn = s.network.outbound.find((c) => c.address === `127.0.0.1:${port}`);
       assert.ok(conn, JSON.stringify(s.network));
-      assert.deepEqual({ ...conn, pids: undefined }, {
-        proto: 'tcp',
-        address: `127.0.0.1:${port}`,
-        count: 1,
-        succeeded: 1,
-        failures: [],
-        pids: undefined,
-      });
+      assert.deepEqual(
+        { ...conn, pids: undefined },
+        {
+          proto: 'tcp',
+          address: `127.0.0.1:${port}`,
+          count: 1,
+          succeeded: 1,
+          failures: [],
+          pids: undefined,
+        },
+      );
       assert.deepEqual(conn.pids, [root.pid]);
       assert.ok(received.includes('ping'));
 
@@ -105,8 +124,16 @@ for (const sensor of sensorsUnderTest()) {
       const dir = tempDir();
       const out = join(dir, 's.json');
       const r = await runHarrier([
-        'run', '--sensor', sensor, '--no-store', '--json', out, '--',
-        'sh', '-c', 'cat /etc/hostname | tr a-z A-Z > /dev/null; exit 3',
+        'run',
+        '--sensor',
+        sensor,
+        '--no-store',
+        '--json',
+        out,
+        '--',
+        'sh',
+        '-c',
+        'cat /etc/hostname | tr a-z A-Z > /dev/null; exit 3',
       ]);
       assert.equal(r.code, 3, r.stderr);
       const s = readJson<RunSummary>(out);
@@ -132,7 +159,8 @@ for (const sensor of sensorsUnderTest()) {
       assert.equal(r.code, 0, r.stderr);
       const s = readJson<RunSummary>(out);
       assert.equal(s.totals.processes, 1);
-      for (let i = 0; i < 4; i++) assert.deepEqual(fileOps(s, join(dir, `thread-${i}.txt`))?.ops, { write: 1, create: 1 });
+      for (let i = 0; i < 4; i++)
+        assert.deepEqual(fileOps(s, join(dir, `thread-${i}.txt`))?.ops, { write: 1, create: 1 });
     });
 
     test('a daemon that double-forks away from its parent is still observed', async () => {
@@ -155,7 +183,18 @@ for (const sensor of sensorsUnderTest()) {
     test('a program killed by a signal: exit 128+N and the signal in the summary', async () => {
       const dir = tempDir();
       const out = join(dir, 's.json');
-      const r = await runHarrier(['run', '--sensor', sensor, '--no-store', '--json', out, '--', 'sh', '-c', 'kill -TERM $$']);
+      const r = await runHarrier([
+        'run',
+        '--sensor',
+        sensor,
+        '--no-store',
+        '--json',
+        out,
+        '--',
+        'sh',
+        '-c',
+        'kill -TERM $$',
+      ]);
       assert.equal(r.code, 143, r.stderr);
       const s = readJson<RunSummary>(out);
       assert.deepEqual(s.exit, { signal: 'SIGTERM' });
@@ -168,9 +207,12 @@ for (const sensor of sensorsUnderTest()) {
       const store = join(dir, 'h.duckdb');
       const marker = `harrier-sigterm-${process.pid}`;
       let harrierPid = 0;
-      const pending = runHarrier(['run', '--sensor', sensor, '--store', store, '--', 'sh', '-c', `exec sleep 30 # ${marker}`], {
-        onSpawn: (pid) => (harrierPid = pid),
-      });
+      const pending = runHarrier(
+        ['run', '--sensor', sensor, '--store', store, '--', 'sh', '-c', `exec sleep 30 # ${marker}`],
+        {
+          onSpawn: (pid) => (harrierPid = pid),
+        },
+      );
       // Wait until the observed sleep itself exists (not just harrier's command line naming it).
       const deadline = Date.now() + 15_000;
       while ((harrierPid === 0 || processesWithArgs('sleep 30').length === 0) && Date.now() < deadline) {
@@ -240,7 +282,19 @@ describe('harrier runs / show / --events', () => {
     const store = join(dir, 'h.duckdb');
     const out = join(dir, 's.json');
     const events = join(dir, 'e.ndjson');
-    const r = await runHarrier(['run', '--store', store, '--json', out, '--events', events, '--', 'sh', '-c', 'cat /etc/hostname >/dev/null']);
+    const r = await runHarrier([
+      'run',
+      '--store',
+      store,
+      '--json',
+      out,
+      '--events',
+      events,
+      '--',
+      'sh',
+      '-c',
+      'cat /etc/hostname >/dev/null',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const live = readJson<RunSummary>(out);
     assert.ok(live.runId);

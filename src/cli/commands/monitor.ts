@@ -41,11 +41,20 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
   }
   const print = (s: MonitorStats) =>
     process.stderr.write(opts.json ? JSON.stringify({ stats: s }) + '\n' : statsLine(s));
-  const monitor = new Monitor({ sensor, store, eventSink, harrierVersion: version, onStats: print, statsIntervalMs: opts.statsInterval * 1000 });
+  const monitor = new Monitor({
+    sensor,
+    store,
+    eventSink,
+    harrierVersion: version,
+    onStats: print,
+    statsIntervalMs: opts.statsInterval * 1000,
+  });
   const stop = () => void monitor.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  process.stderr.write(`harrier monitor: watching the host with the ${sensor.kind} sensor (${reason}); Ctrl-C to stop\n`);
+  process.stderr.write(
+    `harrier monitor: watching the host with the ${sensor.kind} sensor (${reason}); Ctrl-C to stop\n`,
+  );
   try {
     print(await monitor.run());
     return 0;

@@ -14,7 +14,6 @@ import type { ExitStatus } from '../../sensors/sensor.js';
 import type { Store } from '../../store/store.js';
 import { availableSensors } from '../sensors.js';
 import { openStore } from '../store.js';
-import { printError } from '../errors.js';
 import { version } from '../version.js';
 
 export interface RunOptions {
@@ -70,7 +69,9 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     eventSink,
     harrierVersion: version,
     onSensorFailure: (_e, pid) => {
-      process.stderr.write(`harrier: the ${sensor.kind} sensor failed mid-run; the command (pid ${pid}) goes on unobserved, waiting for it to end\n`);
+      process.stderr.write(
+        `harrier: the ${sensor.kind} sensor failed mid-run; the command (pid ${pid}) goes on unobserved, waiting for it to end\n`,
+      );
     },
   });
 
@@ -91,7 +92,10 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
 
   try {
     const result = await obs.run();
-    if (!opts.quiet) process.stderr.write('\n' + formatSummaryText(result.summary, { style: styleFor(process.stderr), full: opts.full }));
+    if (!opts.quiet)
+      process.stderr.write(
+        '\n' + formatSummaryText(result.summary, { style: styleFor(process.stderr), full: opts.full }),
+      );
     if (opts.json !== undefined) {
       const text = JSON.stringify(result.summary, null, 2) + '\n';
       if (opts.json === true) process.stdout.write(text);

@@ -58,7 +58,10 @@ export async function runsCommand(opts: RunsOptions): Promise<number> {
     const header = ['RUN', 'STATUS', 'STARTED (UTC)', 'DURATION', 'EXIT', 'EVENTS', 'SENSOR', 'COMMAND'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: string[]) =>
-      cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+      cells
+        .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd();
     process.stdout.write(st.bold(line(header)) + '\n');
     for (const r of rows) process.stdout.write(line(r) + '\n');
     return 0;

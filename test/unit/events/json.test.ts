@@ -38,7 +38,10 @@ test('optional fields are omitted when absent', () => {
 });
 
 test('malformed lines are rejected with the field that is wrong', () => {
-  assert.throws(() => eventFromJsonLine('{'), (e: unknown) => e instanceof EventJsonError && /not JSON/.test(e.message));
+  assert.throws(
+    () => eventFromJsonLine('{'),
+    (e: unknown) => e instanceof EventJsonError && /not JSON/.test(e.message),
+  );
   assert.throws(() => eventFromJsonLine('[1]'), /"ts" must be a decimal string/);
   assert.throws(() => eventFromJsonLine('{"ts":"1","source":"x","type":"a","pid":1,"tid":1,"args":{}}'), /"source"/);
   assert.throws(() => eventFromJsonLine('{"ts":"1","source":"ebpf","type":"a","pid":1.5,"tid":1,"args":{}}'), /"pid"/);

@@ -258,7 +258,7 @@ class StraceSession implements SensorSession {
     clearTimeout(timer);
     if (this.rootTid !== undefined || this.straceStatus === undefined) return undefined;
     // strace ended; give the stream a moment to deliver a first line that may still be in the FIFO.
-    await Promise.race([this.finished.promise, new Promise((res) => setTimeout(res, 200))]);
+    await Promise.race([this.finished.promise, sleepUnref(200)]);
     if (this.rootTid !== undefined) return undefined;
     if (this.spawnError !== undefined) {
       return new SensorError(`cannot start strace: ${this.spawnError.message}`, 'apt-get install strace');
@@ -311,7 +311,7 @@ class StraceSession implements SensorSession {
     this.unblockReader();
     const ended = await Promise.race([
       this.finished.promise.then(() => true),
-      new Promise<boolean>((res) => setTimeout(() => res(false), this.cfg.stopGraceMs)),
+      sleepUnref(this.cfg.stopGraceMs).then(() => false),
     ]);
     if (!ended) {
       this.reader.destroy();
@@ -323,7 +323,7 @@ class StraceSession implements SensorSession {
   private waitStrace(ms: number): Promise<boolean> {
     return Promise.race([
       this.straceExited.promise.then(() => true),
-      new Promise<boolean>((res) => setTimeout(() => res(false), ms)),
+      sleepUnref(ms).then(() => false),
     ]);
   }
 
@@ -402,4 +402,9 @@ class StraceSession implements SensorSession {
     }
     rmSync(this.cfg.dir, { recursive: true, force: true });
   }
+}
+
+/** A grace-period timer that does not keep Harrier alive once everything else is done. */
+function sleepUnref(ms: number): Promise<void> {
+  return new Promise((res) => setTimeout(res, ms).unref());
 }

@@ -10,7 +10,7 @@ import { SystemState } from '../events/state/system-state.js';
 import type { Sensor, SensorSession, SensorStats } from '../sensors/sensor.js';
 import type { RunWriter, Store, StoredEvent } from '../store/store.js';
 import type { EventSink } from './event-sink.js';
-import { nowNs } from './observe.js';
+import { STORE_BACKLOG_LIMIT, nowNs } from './observe.js';
 
 export interface MonitorOptions {
   sensor: Sensor;
@@ -100,6 +100,7 @@ export class Monitor {
           }
         }
         writer?.appendEvents(stored);
+        if (writer && writer.backlog() > STORE_BACKLOG_LIMIT) await writer.flush();
         if (opts.eventSink) await opts.eventSink.write(batch);
       }
     } catch (e) {

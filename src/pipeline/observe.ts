@@ -38,6 +38,12 @@ export interface ObserveResult {
   sensorError?: Error;
 }
 
+/**
+ * Events the store may hold unwritten before the pipeline waits for it: bounds memory when a
+ * sensor outpaces DuckDB (eBPF peaks above the append rate); the sensor's buffers take the rest.
+ */
+export const STORE_BACKLOG_LIMIT = 200_000;
+
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 /** Running, and not a zombie waiting for a reaper that may be slow (an orphan's new parent). */
@@ -119,6 +125,7 @@ export class Observation {
           state.seedProcess(this.rootSeed(rootPid, startedAt));
         }
         this.consume(batch, state, summary, writer);
+        if (writer && writer.backlog() > STORE_BACKLOG_LIMIT) await writer.flush();
         if (opts.eventSink) await opts.eventSink.write(batch);
       }
     } catch (e) {

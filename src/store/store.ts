@@ -62,6 +62,12 @@ export interface RunWriter {
   readonly runId: string;
   /** Buffers events; they reach the database in batches. Never blocks the caller. */
   appendEvents(events: StoredEvent[]): void;
+  /**
+   * Events accepted but not yet written. A caller that produces faster than the database writes
+   * awaits `flush()` when this grows large, so memory stays bounded and the sensor, not the
+   * heap, absorbs the burst (where any loss is counted).
+   */
+  backlog(): number;
   /** Inserts or replaces processes by pid. */
   upsertProcesses(processes: ProcessRecord[]): void;
   /** Writes everything buffered so far. */

@@ -84,6 +84,8 @@ function appendInt64(a: DuckDBAppender, n: number): void {
 
 export class DuckDbRunWriter implements RunWriter {
   private buffer: StoredEvent[] = [];
+  /** Events taken from the buffer by the write in progress. */
+  private inFlight = 0;
   private readonly pendingProcesses = new Map<number, ProcessRecord>();
   /** Events committed so far; also the last seq given out. */
   private written = 0;
@@ -128,6 +130,10 @@ export class DuckDbRunWriter implements RunWriter {
     if (this.failure !== undefined) return; // flush()/finish() report it; the sensor must not stall
     for (const e of events) this.buffer.push(e);
     if (this.buffer.length >= this.options.batchRows) this.queueWrite();
+  }
+
+  backlog(): number {
+    return this.buffer.length + this.inFlight;
   }
 
   upsertProcesses(processes: ProcessRecord[]): void {
@@ -212,13 +218,19 @@ export class DuckDbRunWriter implements RunWriter {
     if (this.failure !== undefined) return;
     const events = this.buffer;
     this.buffer = [];
+    this.inFlight = events.length;
     // The buffer can hold far more than a batch (it keeps filling while a checkpoint runs); each
     // slice blocks the event loop while it is appended, so slices stay batch-sized, with a turn
     // of the loop between them for the sensor.
     const size = this.options.batchRows;
-    for (let from = 0; from < events.length; from += size) {
-      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      this.appendBatch(from === 0 && events.length <= size ? events : events.slice(from, from + size));
+    try {
+      for (let from = 0; from < events.length; from += size) {
+        if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        this.appendBatch(from === 0 && events.length <= size ? events : events.slice(from, from + size));
+        this.inFlight = Math.max(0, events.length - from - size);
+      }
+    } finally {
+      this.inFlight = 0;
     }
     if (this.pendingProcesses.size > 0) await this.writeProcesses();
     if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();

@@ -248,3 +248,29 @@ describe('writer batching, partial runs and closing', () => {
     await assert.rejects(reopened.listRuns(), StoreError);
   });
 });
+
+describe('backlog', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  test('counts events accepted but not yet written, and drops to 0 once flushed', async () => {
+    const store = await openDuckDbStore(join(tmp.dir, 'backlog.duckdb'), {
+      batchRows: 1_000_000,
+      flushIntervalMs: 60_000,
+    });
+    try {
+      const run = await store.beginRun(newRun(1_700_000_000_000_000_000n));
+      const events = sampleEvents();
+      assert.equal(run.backlog(), 0);
+      run.appendEvents(events);
+      run.appendEvents(events);
+      assert.equal(run.backlog(), events.length * 2);
+      await run.flush();
+      assert.equal(run.backlog(), 0);
+      await run.finish({ endedAt: 1_700_000_001_000_000_000n, summary: null, partial: false });
+      assert.equal((await store.getRun(run.runId))?.eventCount, events.length * 2);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -3,14 +3,14 @@
  * store until stopped. Memory stays bounded on a long-running host because exited processes
  * are reaped from the state tables after a grace period.
  */
-import { hostname } from 'node:os';
 import { eventContext } from '../events/context.js';
 import type { Event } from '../events/event.js';
 import { SystemState } from '../events/state/system-state.js';
 import type { Sensor, SensorSession, SensorStats } from '../sensors/sensor.js';
-import type { RunWriter, Store, StoredEvent } from '../store/store.js';
+import type { Store, StoredEvent } from '../store/store.js';
 import type { EventSink } from './event-sink.js';
-import { STORE_BACKLOG_LIMIT, nowNs } from './observe.js';
+import { nowNs } from './observe.js';
+import { beginRecording, keepUp } from './recording.js';
 
 export interface MonitorOptions {
   sensor: Sensor;
@@ -45,20 +45,13 @@ export class Monitor {
     this.session = session;
     if (this.stopped) await session.stop();
 
-    let writer: RunWriter | undefined;
-    try {
-      writer = await opts.store?.beginRun({
-        command: ['harrier', 'monitor'],
-        cwd: process.cwd(),
-        sensor: opts.sensor.kind,
-        hostname: hostname(),
-        startedAt,
-        harrierVersion: opts.harrierVersion,
-      });
-    } catch (e) {
-      await session.stop();
-      throw e;
-    }
+    const writer = await beginRecording(session, opts.store, {
+      command: ['harrier', 'monitor'],
+      cwd: process.cwd(),
+      sensor: opts.sensor.kind,
+      startedAt,
+      harrierVersion: opts.harrierVersion,
+    });
 
     // Processes that started before Harrier are read from /proc when they first appear.
     const state = new SystemState({ procFallback: true });
@@ -100,7 +93,7 @@ export class Monitor {
           }
         }
         writer?.appendEvents(stored);
-        if (writer && writer.backlog() > STORE_BACKLOG_LIMIT) await writer.flush();
+        await keepUp(writer);
         if (opts.eventSink) await opts.eventSink.write(batch);
       }
     } catch (e) {

@@ -4,7 +4,6 @@
  * prints what comes back.
  */
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { eventContext } from '../events/context.js';
 import type { Event, SensorKind } from '../events/event.js';
 import { SystemState } from '../events/state/system-state.js';
@@ -14,6 +13,7 @@ import type { RunSummary } from '../report/summary.js';
 import type { ExitStatus, Sensor, SensorSession, Target } from '../sensors/sensor.js';
 import type { ProcessRecord, RunWriter, Store, StoredEvent } from '../store/store.js';
 import type { EventSink } from './event-sink.js';
+import { beginRecording, keepUp } from './recording.js';
 
 export interface ObserveOptions {
   sensor: Sensor;
@@ -37,12 +37,6 @@ export interface ObserveResult {
   /** Set when the sensor failed mid-run; the summary is partial. */
   sensorError?: Error;
 }
-
-/**
- * Events the store may hold unwritten before the pipeline waits for it: bounds memory when a
- * sensor outpaces DuckDB (eBPF peaks above the append rate); the sensor's buffers take the rest.
- */
-export const STORE_BACKLOG_LIMIT = 200_000;
 
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
@@ -99,20 +93,13 @@ export class Observation {
     this.session = session;
     opts.onSession?.(session);
 
-    let writer: RunWriter | undefined;
-    try {
-      writer = await opts.store?.beginRun({
-        command: opts.displayCommand,
-        cwd: opts.target.cwd,
-        sensor: kind,
-        hostname: hostname(),
-        startedAt,
-        harrierVersion: opts.harrierVersion,
-      });
-    } catch (e) {
-      await session.stop();
-      throw e;
-    }
+    const writer = await beginRecording(session, opts.store, {
+      command: opts.displayCommand,
+      cwd: opts.target.cwd,
+      sensor: kind,
+      startedAt,
+      harrierVersion: opts.harrierVersion,
+    });
 
     const state = new SystemState();
     const summary = new SummaryBuilder(state);
@@ -125,7 +112,7 @@ export class Observation {
           state.seedProcess(this.rootSeed(rootPid, startedAt));
         }
         this.consume(batch, state, summary, writer);
-        if (writer && writer.backlog() > STORE_BACKLOG_LIMIT) await writer.flush();
+        await keepUp(writer);
         if (opts.eventSink) await opts.eventSink.write(batch);
       }
     } catch (e) {

@@ -39,7 +39,10 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm 11 records only this platform's optional DuckDB binaries in the lock file and `npm ci`
+  # then refuses it; `npm install --no-save` installs the same locked versions.
+  npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null ||
+    npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 if [ -f native/probe/Makefile ]; then

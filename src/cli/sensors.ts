@@ -2,9 +2,12 @@ import { EbpfSensor } from '../sensors/ebpf/index.js';
 import { PtraceSensor } from '../sensors/ptrace/strace-sensor.js';
 import type { Sensor } from '../sensors/sensor.js';
 
-/** Every sensor that can observe a command, in order of preference for `--sensor auto`. */
+/**
+ * Every sensor that can observe a command, in order of preference for `--sensor auto`.
+ * HARRIER_STRACE names the strace binary when it is not on PATH.
+ */
 export function availableSensors(): Sensor[] {
-  return [new EbpfSensor(), new PtraceSensor()];
+  return [new EbpfSensor(), new PtraceSensor({ stracePath: process.env.HARRIER_STRACE || undefined })];
 }
 
 /** Sensors that can watch the whole host (ptrace only sees commands it starts). */

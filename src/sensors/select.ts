@@ -14,7 +14,11 @@ export interface Selected {
 }
 
 /** Sensors in order of preference for `auto`; each tells why it cannot run here. */
-export async function selectSensor(choice: SensorChoice, candidates: Sensor[]): Promise<Selected> {
+export async function selectSensor(
+  choice: SensorChoice,
+  candidates: Sensor[],
+  noneHint = 'install strace (apt-get install strace) or run as root',
+): Promise<Selected> {
   if (choice !== 'auto') {
     const sensor = candidates.find((s) => s.kind === choice);
     if (!sensor) throw new SensorError(`the ${choice} sensor is not available in this build`);

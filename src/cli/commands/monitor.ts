@@ -28,7 +28,11 @@ function statsLine(s: MonitorStats): string {
 }
 
 export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
-  const { sensor, reason } = await selectSensor('auto', hostSensors());
+  const { sensor, reason } = await selectSensor(
+    'auto',
+    hostSensors(),
+    'watching the whole host needs the eBPF sensor: run harrier monitor as root',
+  );
   let store: Store | undefined;
   let eventSink: NdjsonEventSink | undefined;
   try {

@@ -35,10 +35,7 @@ export async function selectSensor(
     }
     refusals.push(`${sensor.kind}: ${why}`);
   }
-  throw new SensorError(
-    `no sensor can run here (${refusals.join('; ')})`,
-    'install strace (apt-get install strace) or run as root',
-  );
+  throw new SensorError(`no sensor can run here (${refusals.join('; ')})`, noneHint);
 }
 
 function hintFor(choice: SensorChoice): string | undefined {

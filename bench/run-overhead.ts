@@ -99,6 +99,8 @@ export async function benchRunOverhead(sensors: string[], reps = 3): Promise<Row
 
   const gitRepo = makeGitRepo();
   const realistic: Array<[string, string[], string]> = [
+    // Harrier's own fixed cost (Node start-up, sensor start and stop): what short commands pay.
+    ['true (fixed cost per run)', ['true'], repo],
     ['git status (5,000 files)', ['git', 'status', '--porcelain'], gitRepo],
     ['npm ls --all (this repo)', ['npm', 'ls', '--all'], repo],
   ];

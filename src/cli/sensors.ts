@@ -7,7 +7,12 @@ import type { Sensor } from '../sensors/sensor.js';
  * HARRIER_STRACE names the strace binary when it is not on PATH.
  */
 export function availableSensors(): Sensor[] {
-  return [new EbpfSensor(), new PtraceSensor({ stracePath: process.env.HARRIER_STRACE || undefined })];
+  // Both sensors observe until the last descendant has ended (strace cannot do otherwise), so a
+  // run means the same thing whichever sensor it got.
+  return [
+    new EbpfSensor({ waitDescendants: true }),
+    new PtraceSensor({ stracePath: process.env.HARRIER_STRACE || undefined }),
+  ];
 }
 
 /** Sensors that can watch the whole host (ptrace only sees commands it starts). */

@@ -20,6 +20,13 @@ function fileOps(s: RunSummary, path: string) {
   return undefined;
 }
 
+/** `harrier run --sensor S --no-store --json FILE -- COMMAND`, returning the result and summary. */
+async function observed(sensor: string, command: string[]) {
+  const out = join(tempDir(), 's.json');
+  const r = await runHarrier(['run', '--sensor', sensor, '--no-store', '--json', out, '--', ...command]);
+  return { r, s: existsSync(out) ? readJson<RunSummary>(out) : undefined };
+}
+
 let work: string;
 let activity: string;
 let threads: string;
@@ -121,22 +128,9 @@ for (const sensor of sensorsUnderTest()) {
     });
 
     test('a shell pipeline: every program with its arguments and parent', async () => {
-      const dir = tempDir();
-      const out = join(dir, 's.json');
-      const r = await runHarrier([
-        'run',
-        '--sensor',
-        sensor,
-        '--no-store',
-        '--json',
-        out,
-        '--',
-        'sh',
-        '-c',
-        'cat /etc/hostname | tr a-z A-Z > /dev/null; exit 3',
-      ]);
+      const { r, s } = await observed(sensor, ['sh', '-c', 'cat /etc/hostname | tr a-z A-Z > /dev/null; exit 3']);
       assert.equal(r.code, 3, r.stderr);
-      const s = readJson<RunSummary>(out);
+      assert.ok(s);
       const procs = flatten(s.processes);
       const sh = s.processes[0];
       assert.ok(sh);
@@ -154,25 +148,22 @@ for (const sensor of sensorsUnderTest()) {
 
     test('threads are not processes, and their files belong to their process', async () => {
       const dir = tempDir();
-      const out = join(dir, 's.json');
-      const r = await runHarrier(['run', '--sensor', sensor, '--no-store', '--json', out, '--', threads, dir]);
+      const { r, s } = await observed(sensor, [threads, dir]);
       assert.equal(r.code, 0, r.stderr);
-      const s = readJson<RunSummary>(out);
+      assert.ok(s);
       assert.equal(s.totals.processes, 1);
       for (let i = 0; i < 4; i++)
         assert.deepEqual(fileOps(s, join(dir, `thread-${i}.txt`))?.ops, { write: 1, create: 1 });
     });
 
     test('a daemon that double-forks away from its parent is still observed', async () => {
-      const dir = tempDir();
-      const out = join(dir, 's.json');
-      const marker = join(dir, 'daemon-ran');
+      const marker = join(tempDir(), 'daemon-ran');
       // The subshell exits at once, orphaning the daemon (re-parented to init) while it works.
       const script = `(setsid sh -c 'sleep 0.2; cat /etc/hostname > ${marker}' &); sleep 1`;
-      const r = await runHarrier(['run', '--sensor', sensor, '--no-store', '--json', out, '--', 'sh', '-c', script]);
+      const { r, s } = await observed(sensor, ['sh', '-c', script]);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(existsSync(marker));
-      const s = readJson<RunSummary>(out);
+      assert.ok(s);
       const procs = flatten(s.processes);
       const cat = procs.find((p) => p.exePath.endsWith('/cat'));
       assert.ok(cat, `cat in ${JSON.stringify(procs.map((p) => p.exePath))}`);
@@ -181,22 +172,9 @@ for (const sensor of sensorsUnderTest()) {
     });
 
     test('a program killed by a signal: exit 128+N and the signal in the summary', async () => {
-      const dir = tempDir();
-      const out = join(dir, 's.json');
-      const r = await runHarrier([
-        'run',
-        '--sensor',
-        sensor,
-        '--no-store',
-        '--json',
-        out,
-        '--',
-        'sh',
-        '-c',
-        'kill -TERM $$',
-      ]);
+      const { r, s } = await observed(sensor, ['sh', '-c', 'kill -TERM $$']);
       assert.equal(r.code, 143, r.stderr);
-      const s = readJson<RunSummary>(out);
+      assert.ok(s);
       assert.deepEqual(s.exit, { signal: 'SIGTERM' });
       assert.equal(s.processes[0]?.exitSignal, 'SIGTERM');
       assert.match(r.stderr, /killed by SIGTERM/);

@@ -103,7 +103,8 @@ export class Monitor {
     }
     await session.stop();
     const final = stats();
-    await writer?.finish({ endedAt: nowNs(), summary: { monitor: final }, partial: failure !== undefined });
+    // No run summary: a host's files and endpoints are unbounded; `harrier show` rebuilds one from the events.
+    await writer?.finish({ endedAt: nowNs(), summary: null, partial: failure !== undefined });
     await opts.eventSink?.close();
     if (failure) throw failure;
     return final;

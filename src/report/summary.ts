@@ -89,3 +89,8 @@ export interface RunSummary {
   network: NetworkSummary;
   totals: Totals;
 }
+
+/** A stored summary this version of Harrier can print (older or foreign shapes are rebuilt). */
+export function isRunSummary(x: unknown): x is RunSummary {
+  return typeof x === 'object' && x !== null && (x as { version?: unknown }).version === SUMMARY_VERSION;
+}

@@ -26,6 +26,8 @@ export function shellQuote(arg: string): string {
 }
 
 function commandLine(exe: string, args: string[], max = 120): string {
+  // A process seen only through its own events (it predates the observation) has no known image.
+  if (exe === '') return '(unknown executable)';
   const s = [exe, ...args].map(shellQuote).join(' ');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }

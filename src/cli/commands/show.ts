@@ -1,6 +1,6 @@
 /** `harrier show RUN`: a stored run's summary again (rebuilt from its events if it was cut short). */
 import { rebuildSummary } from '../../pipeline/replay.js';
-import type { RunSummary } from '../../report/summary.js';
+import { isRunSummary } from '../../report/summary.js';
 import { formatSummaryText } from '../../report/text.js';
 import { styleFor } from '../../report/style.js';
 import { UsageError } from '../errors.js';
@@ -17,7 +17,8 @@ export async function showCommand(runRef: string, opts: ShowOptions): Promise<nu
   try {
     const run = await store.getRun(runRef);
     if (!run) throw new UsageError(`no run '${runRef}' in ${store.path}`, 'list the stored runs with `harrier runs`');
-    const summary = (run.summary as RunSummary | undefined) ?? (await rebuildSummary(store, run));
+    // Runs that ended without a summary (a crash, or `harrier monitor`) are rebuilt from their events.
+    const summary = isRunSummary(run.summary) ? run.summary : await rebuildSummary(store, run);
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else process.stdout.write(formatSummaryText(summary, { style: styleFor(process.stdout), full: opts.full }));
     return 0;

@@ -83,7 +83,7 @@ export function formatSummaryText(s: RunSummary, opts: TextOptions = {}): string
   const full = opts.full ?? false;
   const lines: string[] = [];
   const exit =
-    s.exit === null ? 'did not start' : 'code' in s.exit ? `exit ${s.exit.code}` : `killed by ${s.exit.signal}`;
+    s.exit === null ? 'no exit status' : 'code' in s.exit ? `exit ${s.exit.code}` : `killed by ${s.exit.signal}`;
   const head = [
     s.runId ? `run ${s.runId}` : 'run (not stored)',
     `sensor ${s.sensor}`,

@@ -211,6 +211,36 @@ for (const sensor of sensorsUnderTest()) {
   });
 }
 
+describe('both sensors observe the same thing', () => {
+  test('the same process tree, files and endpoints from ebpf and ptrace', async (t) => {
+    const sensors = sensorsUnderTest();
+    if (sensors.length < 2) return t.skip('only one sensor can run here');
+    const server = createServer((sock) => sock.resume());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const views = [];
+      for (const sensor of sensors) {
+        const dir = tempDir();
+        const { r, s } = await observed(sensor, [activity, dir, String(port), '0']);
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(s);
+        const rel = (p: string) => p.replace(dir, '<dir>');
+        views.push({
+          processes: flatten(s.processes)
+            .map((p) => `${p.exePath} ${p.args.map(rel).join(' ')} -> ${p.exitCode}`)
+            .sort(),
+          files: s.files.flatMap((d) => d.files.map((f) => `${rel(f.path)} ${JSON.stringify(f.ops)}`)).sort(),
+          outbound: s.network.outbound.map((c) => `${c.proto} ${c.address} ${c.succeeded}/${c.count}`),
+        });
+      }
+      assert.deepEqual(views[0], views[1]);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('harrier run: bad input', () => {
   test('a command that does not exist: exit 127 and a one-line reason', async () => {
     const r = await runHarrier(['run', '--no-store', '--', 'no-such-command-xyz']);

@@ -1,0 +1,3 @@
+export type * from './ast.js';
+export { ConditionError, ConditionSyntaxError, ConditionCompileError } from './errors.js';
+export { parseCondition } from './parser.js';

@@ -1,0 +1,44 @@
+/** A `list` item: define, append to (`append: true` or `override: {items: append}`) or replace. */
+import { isScalar } from 'yaml';
+import { scalarString, stringListOf } from './yaml-nodes.js';
+import { itemMode, itemName, missingTarget, warnUnknownKeys } from './item-mode.js';
+import type { ItemCtx } from './state.js';
+
+const LIST_KEYS = new Set(['list', 'items', 'append', 'override']);
+
+export function applyListItem(ctx: ItemCtx): void {
+  const { src, diags, state, entries } = ctx;
+  warnUnknownKeys(ctx, LIST_KEYS, 'list');
+  const name = itemName(ctx, 'list');
+  const mode = itemMode(ctx, 'list', 'list');
+  if (name === undefined || mode === undefined) return;
+  const itemsEntry = entries.get('items');
+  if (itemsEntry === undefined) {
+    diags.error(src, ctx.pos, 'LOAD_ERR_YAML_VALIDATE', "Item has no mapping for key 'items'");
+    return;
+  }
+  const empty = itemsEntry.value === null || (isScalar(itemsEntry.value) && scalarString(itemsEntry.value) === '');
+  const items = empty ? [] : stringListOf(itemsEntry.value);
+  if (items === undefined) {
+    diags.error(src, itemsEntry.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'items' must be a sequence of strings");
+    return;
+  }
+  const appending = mode.kind === 'append' || (mode.kind === 'override' && mode.keys.get('items') === 'append');
+  if (mode.kind === 'define') {
+    state.lists.set(name, { items, pos: ctx.pos });
+    return;
+  }
+  const target = state.lists.get(name);
+  if (target === undefined) {
+    missingTarget(ctx, 'List', name);
+    return;
+  }
+  if (appending) {
+    if (items.length === 0) {
+      diags.warn(src, itemsEntry.valuePos, 'LOAD_APPEND_NO_VALUES', `Appending to list '${name}' with no items`);
+    }
+    target.items.push(...items);
+  } else {
+    target.items = items;
+  }
+}

@@ -1,0 +1,45 @@
+/** A `macro` item: define, append condition text (`append: true` or override append) or replace. */
+import { textOf } from './yaml-nodes.js';
+import { itemMode, itemName, missingTarget, warnUnknownKeys } from './item-mode.js';
+import type { ItemCtx } from './state.js';
+
+const MACRO_KEYS = new Set(['macro', 'condition', 'append', 'override']);
+
+export function applyMacroItem(ctx: ItemCtx): void {
+  const { src, diags, state, entries } = ctx;
+  warnUnknownKeys(ctx, MACRO_KEYS, 'macro');
+  const name = itemName(ctx, 'macro');
+  const mode = itemMode(ctx, 'macro', 'macro');
+  if (name === undefined || mode === undefined) return;
+  const condEntry = entries.get('condition');
+  if (condEntry === undefined) {
+    diags.error(src, ctx.pos, 'LOAD_ERR_YAML_VALIDATE', "Item has no mapping for key 'condition'");
+    return;
+  }
+  const condition = textOf(condEntry.value);
+  if (condition === undefined) {
+    diags.error(src, condEntry.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'condition' must be a string");
+    return;
+  }
+  if (mode.kind === 'define') {
+    state.macros.set(name, { condition, pos: ctx.pos, conditionPos: condEntry.valuePos });
+    return;
+  }
+  const target = state.macros.get(name);
+  if (target === undefined) {
+    missingTarget(ctx, 'Macro', name);
+    return;
+  }
+  const appending = mode.kind === 'append' || mode.keys.get('condition') === 'append';
+  if (appending) {
+    if (condition.trim() === '') {
+      diags.warn(src, condEntry.valuePos, 'LOAD_APPEND_NO_VALUES', `Appending to macro '${name}' with an empty condition`);
+      return;
+    }
+    // Falco joins appended condition text with a single space; the author writes the `or`/`and`.
+    target.condition = `${target.condition} ${condition}`;
+  } else {
+    target.condition = condition;
+    target.conditionPos = condEntry.valuePos;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The loader's working state while items are applied in order, and the per-item context every
+ * item handler receives.
+ */
+import type { Entry } from './yaml-nodes.js';
+import type { Semver } from './engine-version.js';
+import type { Diagnostics, SourceFile } from './source.js';
+import type { LoadedMacro, LoadedRule, PluginRequirement, SourcePos } from './types.js';
+
+/** A rule before its exceptions are rewritten into its condition. */
+export type RuleState = Omit<LoadedRule, 'condition' | 'baseCondition'> & { condition: string };
+
+export interface ListState {
+  items: string[];
+  pos: SourcePos;
+}
+
+export interface LoaderState {
+  lists: Map<string, ListState>;
+  macros: Map<string, LoadedMacro>;
+  rules: Map<string, RuleState>;
+  engineVersion: Semver | undefined;
+  plugins: PluginRequirement[];
+}
+
+export function emptyState(): LoaderState {
+  return { lists: new Map(), macros: new Map(), rules: new Map(), engineVersion: undefined, plugins: [] };
+}
+
+export interface ItemCtx {
+  src: SourceFile;
+  diags: Diagnostics;
+  state: LoaderState;
+  entries: Map<string, Entry>;
+  /** Where the item (the `- ` map) starts. */
+  pos: SourcePos;
+}

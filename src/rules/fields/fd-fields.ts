@@ -100,7 +100,7 @@ export const FD_FIELDS: readonly FieldSpec[] = [
     if (info !== undefined) return typeName(info.type);
     return OPENS.has(ctx.event.type) ? 'file' : undefined;
   }),
-  plain('fd.typechar', 'string', "Type as one character: f d 4 6 u p e s l i t m n o.", fdTypechar),
+  plain('fd.typechar', 'string', 'Type as one character: f d 4 6 u p e s l i t m n o.', fdTypechar),
   plain('fd.name', 'string', 'Full path, or the connection tuple client->server for sockets.', fdName),
   plain('fd.nameraw', 'string', 'The path as the program gave it, for opens.', fdNameRaw),
   plain('fd.directory', 'string', 'Directory of a file descriptor.', fdDir),
@@ -117,19 +117,54 @@ export const FD_FIELDS: readonly FieldSpec[] = [
   plain('fd.sport', 'port', 'Server port.', port(serverEnd)),
   plain('fd.lport', 'port', 'Local port.', port(localEnd)),
   plain('fd.rport', 'port', 'Remote port.', port(remoteEnd)),
-  plain('fd.ip', 'ipaddr', 'Client or server IP (filter only).', both((i) => [clientEnd(i)?.ip, serverEnd(i)?.ip])),
-  plain('fd.port', 'port', 'Client or server port (filter only).', both((i) => [clientEnd(i)?.port, serverEnd(i)?.port])),
-  plain('fd.net', 'ipnet', 'Client or server IP, matched against a network (filter only).', both((i) => [clientEnd(i)?.ip, serverEnd(i)?.ip])),
+  plain(
+    'fd.ip',
+    'ipaddr',
+    'Client or server IP (filter only).',
+    both((i) => [clientEnd(i)?.ip, serverEnd(i)?.ip]),
+  ),
+  plain(
+    'fd.port',
+    'port',
+    'Client or server port (filter only).',
+    both((i) => [clientEnd(i)?.port, serverEnd(i)?.port]),
+  ),
+  plain(
+    'fd.net',
+    'ipnet',
+    'Client or server IP, matched against a network (filter only).',
+    both((i) => [clientEnd(i)?.ip, serverEnd(i)?.ip]),
+  ),
   plain('fd.cnet', 'ipnet', 'Client IP, matched against a network (filter only).', ip(clientEnd)),
   plain('fd.snet', 'ipnet', 'Server IP, matched against a network (filter only).', ip(serverEnd)),
   plain('fd.lnet', 'ipnet', 'Local IP, matched against a network (filter only).', ip(localEnd)),
   plain('fd.rnet', 'ipnet', 'Remote IP, matched against a network (filter only).', ip(remoteEnd)),
-  plain('fd.l4proto', 'string', "IP protocol: 'tcp', 'udp', 'icmp' or 'raw'.", ofFd((i) => i.l4proto)),
+  plain(
+    'fd.l4proto',
+    'string',
+    "IP protocol: 'tcp', 'udp', 'icmp' or 'raw'.",
+    ofFd((i) => i.l4proto),
+  ),
   plain('fd.sockfamily', 'string', "Socket family: 'ip' or 'unix'.", ofFd(sockfamily)),
-  plain('fd.is_server', 'bool', 'This process is the server end.', ofFd((i) => (sockfamily(i) === undefined ? undefined : isServer(i)))),
-  plain('fd.connected', 'bool', 'The socket is connected.', ofFd((i) => (sockfamily(i) === undefined ? undefined : i.remote !== undefined))),
+  plain(
+    'fd.is_server',
+    'bool',
+    'This process is the server end.',
+    ofFd((i) => (sockfamily(i) === undefined ? undefined : isServer(i))),
+  ),
+  plain(
+    'fd.connected',
+    'bool',
+    'The socket is connected.',
+    ofFd((i) => (sockfamily(i) === undefined ? undefined : i.remote !== undefined)),
+  ),
   // UDP sockets renamed by sendto are not tracked yet: the name never changes mid-event.
-  plain('fd.name_changed', 'bool', 'The event changed the descriptor name.', ofFd(() => false)),
+  plain(
+    'fd.name_changed',
+    'bool',
+    'The event changed the descriptor name.',
+    ofFd(() => false),
+  ),
   plain('fd.uid', 'string', 'Descriptor number chained with the thread id.', (ctx) => {
     const n = eventFdNumber(ctx.event);
     return n === undefined || n < 0 ? undefined : `${ctx.event.tid}${n}`;
@@ -177,4 +212,3 @@ export const FD_FIELDS: readonly FieldSpec[] = [
   plain('fd.dev', 'int', 'Device number (unresolved in Harrier yet).', UNRESOLVED),
   plain('fd.ino', 'int', 'Inode number (unresolved in Harrier yet).', UNRESOLVED),
 ];
-

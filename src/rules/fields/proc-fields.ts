@@ -28,7 +28,12 @@ const parent =
  * `proc.aNAME[N]` reads the Nth ancestor (0 = self); without an index it is every ancestor
  * (parent upwards), which comparisons treat as "any of them" (libsinsp's filter-only form).
  */
-function ancestorSpec(name: string, type: FieldType, desc: string, read: (p: ProcessInfo) => string | number | undefined): FieldSpec {
+function ancestorSpec(
+  name: string,
+  type: FieldType,
+  desc: string,
+  read: (p: ProcessInfo) => string | number | undefined,
+): FieldSpec {
   return {
     name,
     type,
@@ -77,11 +82,26 @@ export const PROC_FIELDS: readonly FieldSpec[] = [
   plain('proc.pname', 'string', 'Name of the parent.', parent(name)),
   plain('proc.pexe', 'string', 'argv[0] of the parent.', parent(exe)),
   plain('proc.pexepath', 'string', 'Executable path of the parent.', parent(exepath)),
-  plain('proc.args', 'string', 'Arguments after argv[0], space-separated.', own((p) => (p.name === '' ? undefined : procArgs(p)))),
+  plain(
+    'proc.args',
+    'string',
+    'Arguments after argv[0], space-separated.',
+    own((p) => (p.name === '' ? undefined : procArgs(p))),
+  ),
   plain('proc.cmdline', 'string', 'proc.name followed by proc.args.', own(cmdline)),
   plain('proc.pcmdline', 'string', 'Command line of the parent.', parent(cmdline)),
-  plain('proc.exeline', 'string', 'proc.exe followed by proc.args.', own((p) => (p.exe === '' ? undefined : procExeline(p)))),
-  plain('proc.cmdnargs', 'uint', 'Number of arguments.', own((p) => p.args.length)),
+  plain(
+    'proc.exeline',
+    'string',
+    'proc.exe followed by proc.args.',
+    own((p) => (p.exe === '' ? undefined : procExeline(p))),
+  ),
+  plain(
+    'proc.cmdnargs',
+    'uint',
+    'Number of arguments.',
+    own((p) => p.args.length),
+  ),
   plain(
     'proc.cmdlenargs',
     'uint',
@@ -102,7 +122,12 @@ export const PROC_FIELDS: readonly FieldSpec[] = [
   // Harrier does not track pid namespaces yet: virtual ids are the host ids.
   plain('proc.vpid', 'int', 'Process id in its pid namespace.', own(pid)),
   plain('proc.pvpid', 'int', 'Parent id in its pid namespace.', own(ppid)),
-  plain('proc.cwd', 'string', 'Current working directory.', own((p) => known(p.cwd))),
+  plain(
+    'proc.cwd',
+    'string',
+    'Current working directory.',
+    own((p) => known(p.cwd)),
+  ),
   {
     name: 'proc.env',
     type: 'string',
@@ -110,17 +135,37 @@ export const PROC_FIELDS: readonly FieldSpec[] = [
     desc: 'Environment as NAME=value pairs; proc.env[NAME] is one variable.',
     make: (arg) => (arg === undefined ? own(procEnv) : own((p) => envValue(p, arg))),
   },
-  plain('proc.nthreads', 'uint', 'Live threads, the leader included.', own((p) => p.tids.size)),
-  plain('proc.nchilds', 'uint', 'Live threads other than the leader.', own((p) => (p.tids.size > 0 ? p.tids.size - 1 : 0))),
+  plain(
+    'proc.nthreads',
+    'uint',
+    'Live threads, the leader included.',
+    own((p) => p.tids.size),
+  ),
+  plain(
+    'proc.nchilds',
+    'uint',
+    'Live threads other than the leader.',
+    own((p) => (p.tids.size > 0 ? p.tids.size - 1 : 0)),
+  ),
   plain(
     'proc.duration',
     'reltime',
     'Nanoseconds since the process started.',
     own((p, ctx) => (p.startTs > 0n && ctx.event.ts >= p.startTs ? ctx.event.ts - p.startTs : undefined)),
   ),
-  plain('proc.pid.ts', 'reltime', 'Process start, ns since the epoch.', own((p) => (p.startTs > 0n ? p.startTs : undefined))),
+  plain(
+    'proc.pid.ts',
+    'reltime',
+    'Process start, ns since the epoch.',
+    own((p) => (p.startTs > 0n ? p.startTs : undefined)),
+  ),
   plain('proc.is_exe_from_memfd', 'bool', 'The executable is a memfd (fileless execution).', own(fromMemfd)),
-  plain('proc.fdopencount', 'uint', 'Open descriptors.', own((p) => p.fds.size)),
+  plain(
+    'proc.fdopencount',
+    'uint',
+    'Open descriptors.',
+    own((p) => p.fds.size),
+  ),
   // Not in the state tables yet: the controlling tty, sessions and process groups, inodes.
   plain('proc.tty', 'uint', 'Controlling terminal (unresolved in Harrier yet).', UNRESOLVED),
   plain('proc.sid', 'int', 'Session id (unresolved in Harrier yet).', UNRESOLVED),
@@ -129,7 +174,12 @@ export const PROC_FIELDS: readonly FieldSpec[] = [
   plain('proc.loginshellid', 'int', 'Pid of the oldest shell ancestor (unresolved in Harrier yet).', UNRESOLVED),
   plain('proc.exe_ino', 'int', 'Inode of the executable (unresolved in Harrier yet).', UNRESOLVED),
   plain('proc.is_exe_writable', 'bool', 'Executable writable by its user (unresolved in Harrier yet).', UNRESOLVED),
-  plain('proc.is_exe_upper_layer', 'bool', 'Executable in an overlayfs upper layer (unresolved in Harrier yet).', UNRESOLVED),
+  plain(
+    'proc.is_exe_upper_layer',
+    'bool',
+    'Executable in an overlayfs upper layer (unresolved in Harrier yet).',
+    UNRESOLVED,
+  ),
   // Container probes only exist inside containers; on the host these are false.
   plain('proc.is_container_healthcheck', 'bool', 'Part of a container health check.', () => false),
   plain('proc.is_container_liveness_probe', 'bool', 'Part of a container liveness probe.', () => false),

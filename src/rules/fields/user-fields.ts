@@ -27,12 +27,32 @@ function passwd(p: ProcessInfo, field: 'home' | 'shell'): string | undefined {
 
 export const USER_FIELDS: readonly FieldSpec[] = [
   plain('user.uid', 'uint', 'Effective user id.', own(uid)),
-  plain('user.name', 'string', 'Effective user name.', own((p) => (p.user === '' ? undefined : p.user))),
-  plain('user.homedir', 'string', 'Home directory of the user.', own((p) => passwd(p, 'home'))),
-  plain('user.shell', 'string', 'Login shell of the user.', own((p) => passwd(p, 'shell'))),
+  plain(
+    'user.name',
+    'string',
+    'Effective user name.',
+    own((p) => (p.user === '' ? undefined : p.user)),
+  ),
+  plain(
+    'user.homedir',
+    'string',
+    'Home directory of the user.',
+    own((p) => passwd(p, 'home')),
+  ),
+  plain(
+    'user.shell',
+    'string',
+    'Login shell of the user.',
+    own((p) => passwd(p, 'shell')),
+  ),
   // The audit login uid is not collected by any sensor yet.
   plain('user.loginuid', 'int', 'Audit login uid (unresolved in Harrier yet).', UNRESOLVED),
   plain('user.loginname', 'string', 'Audit login user name (unresolved in Harrier yet).', UNRESOLVED),
   plain('group.gid', 'uint', 'Effective group id.', own(gid)),
-  plain('group.name', 'string', 'Effective group name.', own((p) => (p.group === '' ? undefined : p.group))),
+  plain(
+    'group.name',
+    'string',
+    'Effective group name.',
+    own((p) => (p.group === '' ? undefined : p.group)),
+  ),
 ];

@@ -62,7 +62,21 @@ test('proc.env and proc.env[VAR]', () => {
 test('a pid with no known origin: its fields are undefined, not empty strings', () => {
   const w = new World();
   const e = w.apply(ev('getpid', 4242, {}, 4242));
-  for (const f of ['proc.name', 'proc.exe', 'proc.exepath', 'proc.cmdline', 'proc.args', 'proc.pname', 'proc.ppid', 'proc.aname[1]', 'user.name', 'user.uid', 'proc.cwd', 'proc.env', 'proc.env[HOME]']) {
+  for (const f of [
+    'proc.name',
+    'proc.exe',
+    'proc.exepath',
+    'proc.cmdline',
+    'proc.args',
+    'proc.pname',
+    'proc.ppid',
+    'proc.aname[1]',
+    'user.name',
+    'user.uid',
+    'proc.cwd',
+    'proc.env',
+    'proc.env[HOME]',
+  ]) {
     assert.equal(w.field(f, e), undefined, f);
   }
   assert.equal(w.field('proc.pid', e), 4242);
@@ -71,7 +85,15 @@ test('a pid with no known origin: its fields are undefined, not empty strings', 
 
 test('proc.is_exe_from_memfd: exec of /proc/self/fd/N over a memfd, fexecve, and a kernel /memfd: path', () => {
   const w = new World();
-  w.state.seedProcess({ pid: 500, ppid: 1, exe: 'loader', exePath: '/usr/bin/loader', name: 'loader', args: [], cwd: '/tmp' });
+  w.state.seedProcess({
+    pid: 500,
+    ppid: 1,
+    exe: 'loader',
+    exePath: '/usr/bin/loader',
+    name: 'loader',
+    args: [],
+    cwd: '/tmp',
+  });
   const before = w.apply(ev('getpid', 500, {}, 500));
   assert.equal(w.field('proc.is_exe_from_memfd', before), false);
   w.apply(ev('memfd_create', 500, { name: 'x', flags: { names: [] } }, 5));
@@ -81,7 +103,9 @@ test('proc.is_exe_from_memfd: exec of /proc/self/fd/N over a memfd, fexecve, and
 
   const w2 = new World();
   w2.state.seedProcess({ pid: 600, ppid: 1, exe: 'a', exePath: '/usr/bin/a', name: 'a', args: [], cwd: '/' });
-  const k = w2.apply(ev('execve', 600, { filename: '/proc/self/fd/3', exepath: '/memfd:payload (deleted)', argv: ['p'] }, 0));
+  const k = w2.apply(
+    ev('execve', 600, { filename: '/proc/self/fd/3', exepath: '/memfd:payload (deleted)', argv: ['p'] }, 0),
+  );
   assert.equal(w2.field('proc.is_exe_from_memfd', k), true);
 });
 

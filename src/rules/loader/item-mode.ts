@@ -39,8 +39,10 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
     return undefined;
   }
   const keys = new Map<string, OverrideMode>();
+  const mentioned = new Set<string>();
   let ok = true;
   for (const e of readEntries(src, diags, overrideEntry.value).values()) {
+    mentioned.add(e.key);
     const mode = isScalar(e.value) ? scalarString(e.value) : undefined;
     if (mode !== 'append' && mode !== 'replace') {
       diags.error(src, e.valuePos, 'LOAD_ERR_YAML_VALIDATE', `Override of '${e.key}' must be 'append' or 'replace'`);
@@ -62,7 +64,7 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
   }
   // A key given beside an override but not overridden would silently do nothing: refuse it.
   for (const e of entries.values()) {
-    if (e.key === nameKey || e.key === 'override' || e.key === 'append' || keys.has(e.key)) continue;
+    if (e.key === nameKey || e.key === 'override' || e.key === 'append' || mentioned.has(e.key)) continue;
     if (!overrideAllowed(kind, 'replace', e.key) && !overrideAllowed(kind, 'append', e.key)) continue; // unknown keys are warned about elsewhere
     diags.error(src, e.keyPos, 'LOAD_ERR_YAML_VALIDATE', `Key '${e.key}' is given without an override in an item that has 'override'`);
     ok = false;

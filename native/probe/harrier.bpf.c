@@ -24,6 +24,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include "harrier.h"
 
 /* The kernel only lets GPL-compatible programs use the probe_read helpers. */
@@ -38,6 +39,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_sendto 44
 #define NR_sendmsg 46
 #define NR_bind 49
+#define NR_listen 50
 #define NR_socketpair 53
 #define NR_execve 59
 #define NR_exit 60
@@ -70,6 +72,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_execveat 322
 #define NR_clone3 435
 #define NR_openat2 437
+
+#define AF_INET 2
+#define AF_INET6 10
+#define EINPROGRESS 115
 
 /* Wake the reader only when this much is pending; it polls every few ms anyway. */
 #define HR_WAKE_BYTES (256 * 1024)
@@ -399,6 +405,85 @@ __noinline __u32 put_argv_ptrs(struct scratch *s, __u32 off32, __u64 argvp)
 	return item_done(s, off, HR_ITEM_ARGV, fl, pos);
 }
 
+/*
+ * TUPLE: the inet socket behind fd in the calling task, as the kernel holds it, so a bind
+ * to port 0, an accepted connection's local end and a client's source port are known.
+ * fd -> task->files->fdt->fd[fd] -> file->private_data (struct socket, checked through its
+ * back-pointer to the file) -> sk -> __sk_common. Nothing is written for other families, or
+ * when the fd no longer names a socket (another thread closed it since the call).
+ * Global, like put_ustr: verified once. Only CO-RE reads; no loops.
+ */
+__noinline __u32 put_tuple(struct scratch *s, __u32 off32, __u64 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct hr_tuple *t;
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *file = NULL;
+	struct socket *sock;
+	struct sock *sk;
+	__u64 off = off32;
+	__u16 family;
+
+	if (!s || off32 > ITEM_LIMIT || fd > 0x7fffffff)
+		return off32;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return off32;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (!fds || bpf_probe_read_kernel(&file, sizeof(file), fds + fd) || !file)
+		return off32;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock || BPF_CORE_READ(sock, file) != file)
+		return off32;
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return off32;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return off32;
+
+	BOUND(off, ITEM_LIMIT);
+	t = (void *)(s->buf + off + sizeof(struct hr_item));
+	t->family = family;
+	t->proto = BPF_CORE_READ(sk, sk_protocol);
+	t->type = BPF_CORE_READ(sk, sk_type);
+	t->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	t->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	t->pad = 0;
+	if (family == AF_INET) {
+		__builtin_memset(t->laddr, 0, sizeof(t->laddr));
+		__builtin_memset(t->raddr, 0, sizeof(t->raddr));
+		bpf_core_read(t->laddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(t->raddr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_core_read(t->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(t->raddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	return item_done(s, off, HR_ITEM_TUPLE, 0, sizeof(*t));
+}
+
+/*
+ * Which fd a call's TUPLE describes, or -1 for none: the socket argument of a successful
+ * connect (or one in progress), bind, listen, sendto, sendmsg; the new fd accept returned.
+ */
+static __always_inline __s64 tuple_fd(__u64 nr, long ret, const __u64 *a)
+{
+	switch (nr) {
+	case NR_connect:
+		return ret == 0 || ret == -EINPROGRESS ? (__s64)(__u32)a[0] : -1;
+	case NR_bind:
+	case NR_listen:
+	case NR_sendto:
+	case NR_sendmsg:
+		return ret >= 0 ? (__s64)(__u32)a[0] : -1;
+	case NR_accept:
+	case NR_accept4:
+		return ret;
+	}
+	return -1;
+}
+
 /* The per-syscall payloads. Arguments are a0..a5 in register order. */
 static __always_inline __u32 put_items(struct scratch *s, __u32 off, __u32 nr, const __u64 *a)
 {
@@ -476,7 +561,7 @@ static __always_inline bool has_items(__u64 nr)
 	case NR_chmod: case NR_chown: case NR_lchown: case NR_openat: case NR_mkdirat:
 	case NR_unlinkat: case NR_fchmodat: case NR_fchownat: case NR_openat2: case NR_rename:
 	case NR_link: case NR_symlink: case NR_renameat: case NR_renameat2: case NR_linkat:
-	case NR_symlinkat: case NR_connect: case NR_bind: case NR_sendto: case NR_accept:
+	case NR_symlinkat: case NR_connect: case NR_bind: case NR_listen: case NR_sendto: case NR_accept:
 	case NR_accept4: case NR_sendmsg: case NR_pipe: case NR_pipe2: case NR_socketpair:
 	case NR_memfd_create: case NR_init_module: case NR_finit_module: case NR_clone3:
 	case NR_execve: case NR_execveat:
@@ -494,6 +579,7 @@ int hr_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct hr_syscall *r;
 	struct scratch *s;
 	__u64 nr = regs->orig_ax;
+	__s64 fd;
 	__u32 off;
 
 	/* This much runs for every syscall on the machine: keep it to loads and one lookup. */
@@ -526,6 +612,9 @@ int hr_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	fill_syscall(r, task, nr, ret, 0);
 	set_args(r, regs);
 	off = put_items(s, sizeof(*r), nr, r->args);
+	fd = tuple_fd(nr, ret, r->args);
+	if (fd >= 0)
+		off = put_tuple(s, off, fd);
 	r->hdr.len = off;
 	emit(s->buf, off);
 	return 0;

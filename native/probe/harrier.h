@@ -36,6 +36,7 @@
 #define HR_ITEM_STRING 6   /* other string argument (memfd name, module params) */
 #define HR_ITEM_STRUCT 7   /* raw bytes of a struct argument (open_how, clone_args) */
 #define HR_ITEM_FDS 8      /* int[2] written by pipe/pipe2/socketpair */
+#define HR_ITEM_TUPLE 9    /* struct hr_tuple: an inet socket's endpoints, read from the kernel */
 
 /* Item flags. */
 #define HR_IF_TRUNCATED 0x1
@@ -91,6 +92,22 @@ struct hr_item {
 	__u8 flags; /* HR_IF_* */
 	__u16 len;  /* bytes that follow */
 };
+
+/*
+ * TUPLE item payload: the socket behind a call's fd as the kernel holds it (struct sock_common),
+ * not as the caller described it. Addresses are in network byte order (an IPv4 address in the
+ * first 4 bytes, the rest 0); ports in host order. An unconnected socket has raddr 0, rport 0.
+ */
+struct hr_tuple {
+	__u16 family;   /* 0: AF_INET (2) or AF_INET6 (10) */
+	__u16 proto;    /* 2: sk_protocol: IPPROTO_TCP (6), IPPROTO_UDP (17), ... */
+	__u16 type;     /* 4: sk_type: SOCK_STREAM (1), SOCK_DGRAM (2), SOCK_RAW (3), ... */
+	__u16 lport;    /* 6: local port (skc_num) */
+	__u16 rport;    /* 8: remote port (skc_dport) */
+	__u16 pad;      /* 10 */
+	__u8 laddr[16]; /* 12: local address (skc_rcv_saddr / skc_v6_rcv_saddr) */
+	__u8 raddr[16]; /* 28: remote address (skc_daddr / skc_v6_daddr) */
+};                      /* 44 */
 
 struct hr_procexit {
 	struct hr_hdr hdr; /* 0 */

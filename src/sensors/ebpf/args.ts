@@ -2,6 +2,18 @@
  * Turns a syscall record's raw registers and items into named arguments. Names follow Falco's
  * event parameters (libscap's event table) so `evt.arg.NAME` in rules reads them directly, and
  * match what src/events/state reads (`fds` as strings, `ptid` on the child's clone, …).
+ *
+ * Socket calls carry two views of an address. `addr` is always what the caller passed (or, for
+ * accept, what the kernel wrote back to it). When the probe could read the socket itself (a
+ * TUPLE item: AF_INET/AF_INET6 sockets, after a successful connect — or one in progress —,
+ * bind, listen, sendto, sendmsg, and on the fd accept returned), three more arguments give the
+ * kernel's view, which wins where the two differ (a bind to port 0, an unbound client):
+ *  - `local`: the socket's own address and port (SockAddr), e.g. the port bind(0) chose, a
+ *    client's ephemeral source port (Falco's fd.lport / fd.cport);
+ *  - `remote`: the connected peer (SockAddr); absent while the socket is not connected
+ *    (listeners, unconnected datagram sockets);
+ *  - `l4proto`: `tcp`, `udp`, `icmp` or `raw`, from the socket's protocol; absent for others.
+ * For accept/accept4 these describe the new connection (the returned fd), not the listener.
  */
 import type { EventArgs, FdRef, FlagSet } from '../../events/event.js';
 import {
@@ -18,7 +30,7 @@ import {
 import { FD_FLAGS, RENAME_FLAGS, RESOLVE_FLAGS, SOCK_FLAGS, fcntlCmdName, ptraceRequestName } from './names.js';
 import { ItemKind } from './protocol.js';
 import type { SyscallView } from './record-view.js';
-import { decodeSockAddr } from './sockaddr.js';
+import { decodeSockAddr, decodeTuple } from './sockaddr.js';
 
 export type ArgDecoder = (v: SyscallView) => EventArgs;
 
@@ -32,6 +44,18 @@ const path2 = (v: SyscallView): string | null => v.str(ItemKind.Path2);
 function sockaddr(v: SyscallView): EventArgs['addr'] {
   if (!v.has(ItemKind.SockAddr)) return null;
   return decodeSockAddr(v.buf, v.itemOffset(ItemKind.SockAddr), v.itemLength(ItemKind.SockAddr));
+}
+
+/** Adds `local`, `remote`, `l4proto` from the call's TUPLE item, when the probe sent one. */
+function withTuple(v: SyscallView, a: EventArgs): EventArgs {
+  const o = v.itemOffset(ItemKind.Tuple);
+  if (o < 0) return a;
+  const t = decodeTuple(v.buf, o, v.itemLength(ItemKind.Tuple));
+  if (t === null) return a;
+  a.local = t.local;
+  if (t.remote !== null) a.remote = t.remote;
+  if (t.l4proto !== null) a.l4proto = t.l4proto;
+  return a;
 }
 
 /** pipe/socketpair results as strings, the shape the state tables read. */
@@ -92,13 +116,13 @@ const DECODERS: Record<string, ArgDecoder> = {
     proto: v.i32(2),
     fds: fds(v),
   }),
-  connect: (v) => ({ fd: fd(v.i32(0)), addr: sockaddr(v) }),
-  bind: (v) => ({ fd: fd(v.i32(0)), addr: sockaddr(v) }),
-  listen: (v) => ({ fd: fd(v.i32(0)), backlog: v.i32(1) }),
-  accept: (v) => ({ fd: fd(v.i32(0)), addr: sockaddr(v) }),
-  accept4: (v) => ({ fd: fd(v.i32(0)), addr: sockaddr(v), flags: bits(SOCK_FLAGS, v.u32(3)) }),
-  sendto: (v) => ({ fd: fd(v.i32(0)), size: v.num(2), addr: sockaddr(v) }),
-  sendmsg: (v) => ({ fd: fd(v.i32(0)), addr: sockaddr(v) }),
+  connect: (v) => withTuple(v, { fd: fd(v.i32(0)), addr: sockaddr(v) }),
+  bind: (v) => withTuple(v, { fd: fd(v.i32(0)), addr: sockaddr(v) }),
+  listen: (v) => withTuple(v, { fd: fd(v.i32(0)), backlog: v.i32(1) }),
+  accept: (v) => withTuple(v, { fd: fd(v.i32(0)), addr: sockaddr(v) }),
+  accept4: (v) => withTuple(v, { fd: fd(v.i32(0)), addr: sockaddr(v), flags: bits(SOCK_FLAGS, v.u32(3)) }),
+  sendto: (v) => withTuple(v, { fd: fd(v.i32(0)), size: v.num(2), addr: sockaddr(v) }),
+  sendmsg: (v) => withTuple(v, { fd: fd(v.i32(0)), addr: sockaddr(v) }),
 
   chdir: (v) => ({ path: path(v) }),
   fchdir: (v) => ({ fd: fd(v.i32(0)) }),

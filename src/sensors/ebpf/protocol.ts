@@ -45,6 +45,23 @@ export const ItemKind = {
   String: 6,
   Struct: 7,
   Fds: 8,
+  Tuple: 9,
+} as const;
+
+/**
+ * TUPLE item payload (struct hr_tuple): an inet socket's endpoints as the kernel holds them.
+ * u16 family, proto (sk_protocol), type (sk_type), lport, rport (ports in host order), pad,
+ * then laddr[16], raddr[16] in network order (IPv4 in the first 4 bytes).
+ */
+export const TUPLE = {
+  family: 0,
+  proto: 2,
+  type: 4,
+  lport: 6,
+  rport: 8,
+  laddr: 12,
+  raddr: 28,
+  size: 44,
 } as const;
 
 export const ItemFlag = { Truncated: 0x1, Fault: 0x2 } as const;

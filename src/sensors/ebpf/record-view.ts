@@ -4,14 +4,14 @@
  */
 import { ITEM_HDR, ItemFlag, SYSCALL, TASK } from './protocol.js';
 
-const MAX_ITEMS = 8;
+const MAX_ITEMS = 9;
 const NO_ITEM = -1;
 
 export class SyscallView {
   buf: Buffer = Buffer.alloc(0);
   /** Offset of the record in `buf`. */
   off = 0;
-  /** Items found by the last `load`, indexed by kind (kinds are 1..8). */
+  /** Items found by the last `load`, indexed by kind (kinds are 1..9; others are skipped). */
   private readonly itemOff = new Int32Array(MAX_ITEMS + 1);
   private readonly itemLen = new Int32Array(MAX_ITEMS + 1);
   private readonly itemFlags = new Uint8Array(MAX_ITEMS + 1);

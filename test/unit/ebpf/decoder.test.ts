@@ -16,6 +16,8 @@ import {
   stats,
   strings,
   syscall,
+  tuple,
+  ip6,
 } from './records.js';
 
 const EPOCH = 1_700_000_000_000_000_000n;
@@ -205,6 +207,160 @@ test('connect: inet, inet6 and abstract unix addresses', () => {
     ],
   );
   assert.deepEqual(evs[0]?.args.fd, { fd: 5 });
+});
+
+test('TUPLE: the kernel\'s endpoints become local, remote and l4proto; addr stays the caller\'s', () => {
+  const lo = [127, 0, 0, 1];
+  const TCP = 6;
+  const UDP = 17;
+  const evs = decodeAll(
+    // bind(127.0.0.1:0): the kernel chose 40000.
+    syscall({
+      pid: 1,
+      nr: 49,
+      args: [5, 0, 16],
+      items: [
+        { kind: 3, data: sockaddrIn([127, 0, 0, 1], 0) },
+        { kind: 9, data: tuple({ family: 2, proto: TCP, type: 1, local: { addr: lo, port: 40000 } }) },
+      ],
+    }),
+    // listen: no sockaddr, a tuple without a peer.
+    syscall({
+      pid: 1,
+      nr: 50,
+      args: [5, 128],
+      items: [{ kind: 9, data: tuple({ family: 2, proto: TCP, type: 1, local: { addr: lo, port: 40000 } }) }],
+    }),
+    // connect in progress: the client's ephemeral port.
+    syscall({
+      pid: 1,
+      nr: 42,
+      ret: -115n,
+      args: [6, 0, 16],
+      items: [
+        { kind: 3, data: sockaddrIn([127, 0, 0, 1], 40000) },
+        {
+          kind: 9,
+          data: tuple({
+            family: 2,
+            proto: TCP,
+            type: 1,
+            local: { addr: lo, port: 51234 },
+            remote: { addr: lo, port: 40000 },
+          }),
+        },
+      ],
+    }),
+    // accept4 over IPv6 (no sockaddr asked for): the new connection's ends.
+    syscall({
+      pid: 1,
+      nr: 288,
+      ret: 7n,
+      args: [5, 0, 0, 0x80000],
+      items: [
+        {
+          kind: 9,
+          data: tuple({
+            family: 10,
+            proto: TCP,
+            type: 1,
+            local: { addr: ip6([0, 0, 0, 0, 0, 0, 0, 1]), port: 40000 },
+            remote: { addr: ip6([0, 0, 0, 0, 0, 0xffff, 0x7f00, 0x0001]), port: 51234 },
+          }),
+        },
+      ],
+    }),
+    // sendto on an unconnected UDP socket: autobound local end, no peer.
+    syscall({
+      pid: 1,
+      nr: 44,
+      ret: 3n,
+      args: [8, 0, 3, 0, 0x1000, 16],
+      items: [
+        { kind: 3, data: sockaddrIn([10, 0, 0, 53], 53) },
+        { kind: 9, data: tuple({ family: 2, proto: UDP, type: 2, local: { addr: [0, 0, 0, 0], port: 33333 } }) },
+      ],
+    }),
+    // A ping socket, a raw socket, and an unknown protocol.
+    syscall({
+      pid: 1,
+      nr: 46,
+      ret: 8n,
+      args: [9, 0],
+      items: [{ kind: 9, data: tuple({ family: 2, proto: 1, type: 2, local: { addr: lo, port: 7 } }) }],
+    }),
+    syscall({
+      pid: 1,
+      nr: 46,
+      ret: 8n,
+      args: [9, 0],
+      items: [{ kind: 9, data: tuple({ family: 2, proto: 255, type: 3, local: { addr: lo, port: 0 } }) }],
+    }),
+    syscall({
+      pid: 1,
+      nr: 46,
+      ret: 8n,
+      args: [9, 0],
+      items: [{ kind: 9, data: tuple({ family: 2, proto: 132, type: 1, local: { addr: lo, port: 9 } }) }],
+    }),
+  ).events;
+  assert.deepEqual(
+    evs.map((e) => e.args),
+    [
+      {
+        fd: { fd: 5 },
+        addr: { family: 'inet', ip: '127.0.0.1', port: 0 },
+        local: { family: 'inet', ip: '127.0.0.1', port: 40000 },
+        l4proto: 'tcp',
+      },
+      { fd: { fd: 5 }, backlog: 128, local: { family: 'inet', ip: '127.0.0.1', port: 40000 }, l4proto: 'tcp' },
+      {
+        fd: { fd: 6 },
+        addr: { family: 'inet', ip: '127.0.0.1', port: 40000 },
+        local: { family: 'inet', ip: '127.0.0.1', port: 51234 },
+        remote: { family: 'inet', ip: '127.0.0.1', port: 40000 },
+        l4proto: 'tcp',
+      },
+      {
+        fd: { fd: 5 },
+        addr: null,
+        flags: { names: ['SOCK_CLOEXEC'], value: 0x80000 },
+        local: { family: 'inet6', ip: '::1', port: 40000 },
+        remote: { family: 'inet6', ip: '::ffff:127.0.0.1', port: 51234 },
+        l4proto: 'tcp',
+      },
+      {
+        fd: { fd: 8 },
+        size: 3,
+        addr: { family: 'inet', ip: '10.0.0.53', port: 53 },
+        local: { family: 'inet', ip: '0.0.0.0', port: 33333 },
+        l4proto: 'udp',
+      },
+      { fd: { fd: 9 }, addr: null, local: { family: 'inet', ip: '127.0.0.1', port: 7 }, l4proto: 'icmp' },
+      { fd: { fd: 9 }, addr: null, local: { family: 'inet', ip: '127.0.0.1', port: 0 }, l4proto: 'raw' },
+      { fd: { fd: 9 }, addr: null, local: { family: 'inet', ip: '127.0.0.1', port: 9 } },
+    ],
+  );
+});
+
+test('TUPLE: a short or non-inet tuple is ignored; an unknown item kind is skipped', () => {
+  const t = tuple({ family: 2, proto: 6, type: 1, local: { addr: [127, 0, 0, 1], port: 1 } });
+  const unix = Buffer.from(t);
+  unix.writeUInt16LE(1, 0);
+  const { events, d } = decodeAll(
+    syscall({ pid: 1, nr: 50, args: [3, 1], items: [{ kind: 9, data: t.subarray(0, 40) }] }),
+    syscall({ pid: 1, nr: 50, args: [3, 1], items: [{ kind: 9, data: unix }] }),
+    syscall({ pid: 1, nr: 50, args: [3, 1], items: [{ kind: 12, data: Buffer.alloc(6) }, { kind: 9, data: t }] }),
+  );
+  assert.deepEqual(
+    events.map((e) => e.args),
+    [
+      { fd: { fd: 3 }, backlog: 1 },
+      { fd: { fd: 3 }, backlog: 1 },
+      { fd: { fd: 3 }, backlog: 1, local: { family: 'inet', ip: '127.0.0.1', port: 1 }, l4proto: 'tcp' },
+    ],
+  );
+  assert.equal(d.parseErrors, 0);
 });
 
 test('socket, clone, kill, ptrace, memfd_create, pipe2, rename', () => {

@@ -150,3 +150,31 @@ export function sockaddrUn(path: string, abstract = false): Buffer {
   name.copy(b, abstract ? 3 : 2);
   return b;
 }
+
+export interface TupleSpec {
+  family: 2 | 10;
+  proto: number;
+  type: number;
+  local: { addr: number[]; port: number };
+  remote?: { addr: number[]; port: number };
+}
+
+/** A TUPLE item's data (PROTOCOL.md, kind 9): addresses as bytes in network order, ports in host order. */
+export function tuple(t: TupleSpec): Buffer {
+  const b = Buffer.alloc(44);
+  b.writeUInt16LE(t.family, 0);
+  b.writeUInt16LE(t.proto, 2);
+  b.writeUInt16LE(t.type, 4);
+  b.writeUInt16LE(t.local.port, 6);
+  b.writeUInt16LE(t.remote?.port ?? 0, 8);
+  b.set(t.local.addr, 12);
+  if (t.remote !== undefined) b.set(t.remote.addr, 28);
+  return b;
+}
+
+/** The 16 bytes of an IPv6 address given as eight groups. */
+export function ip6(groups: number[]): number[] {
+  const b = Buffer.alloc(16);
+  groups.forEach((g, i) => b.writeUInt16BE(g, i * 2));
+  return [...b];
+}

@@ -4,11 +4,7 @@
  */
 export type DiagnosticSeverity = 'error' | 'warning';
 
-export type ErrorCode =
-  | 'LOAD_ERR_YAML_PARSE'
-  | 'LOAD_ERR_YAML_VALIDATE'
-  | 'LOAD_ERR_VALIDATE'
-  | 'LOAD_ERR_VERSION';
+export type ErrorCode = 'LOAD_ERR_YAML_PARSE' | 'LOAD_ERR_YAML_VALIDATE' | 'LOAD_ERR_VALIDATE' | 'LOAD_ERR_VERSION';
 
 export type WarningCode =
   | 'LOAD_UNKNOWN_ITEM'

@@ -11,8 +11,26 @@ import type { ExceptionScalarOrList, ExceptionValue, RuleException, SourcePos } 
 
 /** The comparison operators of the condition language an exception may use. */
 const OPERATORS = new Set([
-  '=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'bcontains', 'startswith',
-  'bstartswith', 'endswith', 'glob', 'iglob', 'in', 'intersects', 'pmatch', 'exists', 'regex',
+  '=',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'contains',
+  'icontains',
+  'bcontains',
+  'startswith',
+  'bstartswith',
+  'endswith',
+  'glob',
+  'iglob',
+  'in',
+  'intersects',
+  'pmatch',
+  'exists',
+  'regex',
 ]);
 
 const EXCEPTION_KEYS = new Set(['name', 'fields', 'comps', 'values']);
@@ -101,7 +119,12 @@ function decodeStringOrList(
   if (text !== undefined) return text;
   const list = stringListOf(entry.value);
   if (list !== undefined) return list;
-  ctx.diags.error(ctx.src, entry.valuePos, 'LOAD_ERR_YAML_VALIDATE', `Value of '${key}' must be a string or a list of strings`);
+  ctx.diags.error(
+    ctx.src,
+    entry.valuePos,
+    'LOAD_ERR_YAML_VALIDATE',
+    `Value of '${key}' must be a string or a list of strings`,
+  );
   return null;
 }
 
@@ -128,7 +151,12 @@ function decodeValues(ctx: Ctx, node: Node | null, pos: SourcePos): DecodedValue
       const text = textOf(el);
       const list = text === undefined ? stringListOf(el) : undefined;
       if (text === undefined && list === undefined) {
-        diags.error(src, src.posOf(el), 'LOAD_ERR_YAML_VALIDATE', 'Exception tuple elements must be strings or lists of strings');
+        diags.error(
+          src,
+          src.posOf(el),
+          'LOAD_ERR_YAML_VALIDATE',
+          'Exception tuple elements must be strings or lists of strings',
+        );
         return undefined;
       }
       tuple.push(text ?? list ?? '');
@@ -147,7 +175,12 @@ export function finishException(ctx: Ctx, def: ExceptionDef, existing?: RuleExce
   const { src, diags } = ctx;
   if (existing !== undefined && (def.fields !== undefined || def.comps !== undefined)) {
     const at = def.fields !== undefined ? def.fieldsPos : def.compsPos;
-    diags.error(src, at, 'LOAD_ERR_VALIDATE', `Can not append exception fields or comps to existing exception '${def.name}', only values`);
+    diags.error(
+      src,
+      at,
+      'LOAD_ERR_VALIDATE',
+      `Can not append exception fields or comps to existing exception '${def.name}', only values`,
+    );
     return undefined;
   }
   const fields = existing?.fields ?? def.fields;
@@ -163,12 +196,22 @@ export function finishException(ctx: Ctx, def: ExceptionDef, existing?: RuleExce
   if (existing === undefined) {
     if (typeof fields === 'string' ? Array.isArray(comps) : !Array.isArray(comps) || comps.length !== fields.length) {
       const want = typeof fields === 'string' ? 'a single operator' : `${fields.length} operators`;
-      diags.error(src, def.compsPos, 'LOAD_ERR_VALIDATE', `Exception '${def.name}': fields and comps lists must have equal length (expected ${want})`);
+      diags.error(
+        src,
+        def.compsPos,
+        'LOAD_ERR_VALIDATE',
+        `Exception '${def.name}': fields and comps lists must have equal length (expected ${want})`,
+      );
       return undefined;
     }
     for (const c of typeof comps === 'string' ? [comps] : comps) {
       if (!OPERATORS.has(c)) {
-        diags.error(src, def.compsPos, 'LOAD_ERR_VALIDATE', `Exception '${def.name}': '${c}' is not a comparison operator`);
+        diags.error(
+          src,
+          def.compsPos,
+          'LOAD_ERR_VALIDATE',
+          `Exception '${def.name}': '${c}' is not a comparison operator`,
+        );
         return undefined;
       }
     }
@@ -178,12 +221,22 @@ export function finishException(ctx: Ctx, def: ExceptionDef, existing?: RuleExce
   for (const v of def.values) {
     if (typeof fields === 'string') {
       if (v.isTuple) {
-        diags.error(src, v.pos, 'LOAD_ERR_VALIDATE', `Exception '${def.name}' has a single field, so its values must be strings, not lists`);
+        diags.error(
+          src,
+          v.pos,
+          'LOAD_ERR_VALIDATE',
+          `Exception '${def.name}' has a single field, so its values must be strings, not lists`,
+        );
         return undefined;
       }
     } else if (!v.isTuple || (v.value as ExceptionScalarOrList[]).length !== fields.length) {
       const got = v.isTuple ? (v.value as ExceptionScalarOrList[]).length : 1;
-      diags.error(src, v.pos, 'LOAD_ERR_VALIDATE', `Exception '${def.name}': fields and values lists must have equal length (${fields.length} fields, ${got} values)`);
+      diags.error(
+        src,
+        v.pos,
+        'LOAD_ERR_VALIDATE',
+        `Exception '${def.name}': fields and values lists must have equal length (${fields.length} fields, ${got} values)`,
+      );
       return undefined;
     }
     values.push(v.value);

@@ -1,7 +1,16 @@
 /** The Falco rules-file loader: YAML items → a resolved ruleset with located diagnostics. */
 export { loadRulesFiles, loadRulesSources, loadRulesText } from './load.js';
 export type { RulesText } from './load.js';
-export type { LoadResult, LoadedRule, LoadedMacro, LoadedList, RuleException, ExceptionValue, PluginRequirement, SourcePos } from './types.js';
+export type {
+  LoadResult,
+  LoadedRule,
+  LoadedMacro,
+  LoadedList,
+  RuleException,
+  ExceptionValue,
+  PluginRequirement,
+  SourcePos,
+} from './types.js';
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostics.js';
 export { formatDiagnostic } from './diagnostics.js';
 export { PRIORITIES, parsePriority } from './priority.js';

@@ -10,10 +10,7 @@ import { allowedKeys, overrideAllowed } from './override-keys.js';
 import type { ItemKind, OverrideMode } from './override-keys.js';
 import type { ItemCtx } from './state.js';
 
-export type ItemMode =
-  | { kind: 'define' }
-  | { kind: 'append' }
-  | { kind: 'override'; keys: Map<string, OverrideMode> };
+export type ItemMode = { kind: 'define' } | { kind: 'append' } | { kind: 'override'; keys: Map<string, OverrideMode> };
 
 /** The item's mode, or undefined when append/override are malformed (errors reported). */
 export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMode | undefined {
@@ -31,11 +28,21 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
   const overrideEntry = entries.get('override');
   if (overrideEntry === undefined) return append ? { kind: 'append' } : { kind: 'define' };
   if (append) {
-    diags.error(src, appendEntry?.keyPos ?? ctx.pos, 'LOAD_ERR_YAML_VALIDATE', "Keys 'override' and 'append: true' cannot be used together");
+    diags.error(
+      src,
+      appendEntry?.keyPos ?? ctx.pos,
+      'LOAD_ERR_YAML_VALIDATE',
+      "Keys 'override' and 'append: true' cannot be used together",
+    );
     return undefined;
   }
   if (!isMap(overrideEntry.value)) {
-    diags.error(src, overrideEntry.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'override' must be a map of key: append|replace");
+    diags.error(
+      src,
+      overrideEntry.valuePos,
+      'LOAD_ERR_YAML_VALIDATE',
+      "Value of 'override' must be a map of key: append|replace",
+    );
     return undefined;
   }
   const keys = new Map<string, OverrideMode>();
@@ -51,12 +58,22 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
     }
     if (!overrideAllowed(kind, mode, e.key)) {
       const allowed = allowedKeys(kind, mode).join(', ');
-      diags.error(src, e.keyPos, 'LOAD_ERR_YAML_VALIDATE', `Key '${e.key}' cannot be overridden with '${mode}' in a ${kind} (allowed: ${allowed})`);
+      diags.error(
+        src,
+        e.keyPos,
+        'LOAD_ERR_YAML_VALIDATE',
+        `Key '${e.key}' cannot be overridden with '${mode}' in a ${kind} (allowed: ${allowed})`,
+      );
       ok = false;
       continue;
     }
     if (!entries.has(e.key)) {
-      diags.error(src, e.keyPos, 'LOAD_ERR_YAML_VALIDATE', `An override is defined for '${e.key}' but the item gives no value for it`);
+      diags.error(
+        src,
+        e.keyPos,
+        'LOAD_ERR_YAML_VALIDATE',
+        `An override is defined for '${e.key}' but the item gives no value for it`,
+      );
       ok = false;
       continue;
     }
@@ -66,7 +83,12 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
   for (const e of entries.values()) {
     if (e.key === nameKey || e.key === 'override' || e.key === 'append' || mentioned.has(e.key)) continue;
     if (!overrideAllowed(kind, 'replace', e.key) && !overrideAllowed(kind, 'append', e.key)) continue; // unknown keys are warned about elsewhere
-    diags.error(src, e.keyPos, 'LOAD_ERR_YAML_VALIDATE', `Key '${e.key}' is given without an override in an item that has 'override'`);
+    diags.error(
+      src,
+      e.keyPos,
+      'LOAD_ERR_YAML_VALIDATE',
+      `Key '${e.key}' is given without an override in an item that has 'override'`,
+    );
     ok = false;
   }
   return ok ? { kind: 'override', keys } : undefined;
@@ -86,7 +108,12 @@ export function itemName(ctx: ItemCtx, nameKey: string): string | undefined {
   const e = ctx.entries.get(nameKey);
   const name = e !== undefined && isScalar(e.value) ? scalarString(e.value) : undefined;
   if (name === undefined || name === '') {
-    ctx.diags.error(ctx.src, e?.valuePos ?? ctx.pos, 'LOAD_ERR_YAML_VALIDATE', `Value of '${nameKey}' must be a non-empty string`);
+    ctx.diags.error(
+      ctx.src,
+      e?.valuePos ?? ctx.pos,
+      'LOAD_ERR_YAML_VALIDATE',
+      `Value of '${nameKey}' must be a non-empty string`,
+    );
     return undefined;
   }
   return name;

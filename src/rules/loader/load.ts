@@ -64,7 +64,12 @@ export function loadRulesSources(files: readonly RulesText[]): LoadResult {
     for (const item of parseItems(src, diags)) {
       const pos = src.posOf(item);
       if (!isMap(item)) {
-        diags.error(src, pos, 'LOAD_ERR_YAML_VALIDATE', 'Unexpected element type. Each element should be a yaml associative array.');
+        diags.error(
+          src,
+          pos,
+          'LOAD_ERR_YAML_VALIDATE',
+          'Unexpected element type. Each element should be a yaml associative array.',
+        );
         continue;
       }
       const ctx: ItemCtx = { src, diags, state, entries: readEntries(src, diags, item), pos };
@@ -98,12 +103,14 @@ function finish(state: LoaderState, diags: Diagnostics, sources: Map<string, Sou
   for (const [name, m] of state.macros) {
     if (usage.macros.has(name)) continue;
     const src = sources.get(m.pos.file);
-    if (src !== undefined) diags.warn(src, m.pos, 'LOAD_UNUSED_MACRO', `Macro '${name}' not referred to by any enabled rule/macro`);
+    if (src !== undefined)
+      diags.warn(src, m.pos, 'LOAD_UNUSED_MACRO', `Macro '${name}' not referred to by any enabled rule/macro`);
   }
   for (const [name, l] of state.lists) {
     if (usage.lists.has(name)) continue;
     const src = sources.get(l.pos.file);
-    if (src !== undefined) diags.warn(src, l.pos, 'LOAD_UNUSED_LIST', `List '${name}' not referred to by any enabled rule/macro/list`);
+    if (src !== undefined)
+      diags.warn(src, l.pos, 'LOAD_UNUSED_LIST', `List '${name}' not referred to by any enabled rule/macro/list`);
   }
   return {
     rules,

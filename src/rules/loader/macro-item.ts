@@ -33,7 +33,12 @@ export function applyMacroItem(ctx: ItemCtx): void {
   const appending = mode.kind === 'append' || mode.keys.get('condition') === 'append';
   if (appending) {
     if (condition.trim() === '') {
-      diags.warn(src, condEntry.valuePos, 'LOAD_APPEND_NO_VALUES', `Appending to macro '${name}' with an empty condition`);
+      diags.warn(
+        src,
+        condEntry.valuePos,
+        'LOAD_APPEND_NO_VALUES',
+        `Appending to macro '${name}' with an empty condition`,
+      );
       return;
     }
     // Falco joins appended condition text with a single space; the author writes the `or`/`and`.

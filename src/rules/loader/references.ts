@@ -18,12 +18,12 @@ export function conditionWords(condition: string): Set<string> {
       i++;
       continue;
     }
-    if (/[\s(),=<>!\[\]]/.test(c)) {
+    if (/[\s(),=<>![\]]/.test(c)) {
       i++;
       continue;
     }
     let j = i;
-    while (j < n && !/[\s(),=<>!\[\]"']/.test(condition[j]!)) j++;
+    while (j < n && !/[\s(),=<>![\]"']/.test(condition[j]!)) j++;
     words.add(condition.slice(i, j));
     i = j;
   }

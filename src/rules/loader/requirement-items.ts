@@ -17,11 +17,21 @@ export function applyEngineVersionItem(ctx: ItemCtx): void {
   const text = textOf(e.value);
   const v = text === undefined ? undefined : parseEngineVersion(text);
   if (v === undefined) {
-    diags.error(src, e.valuePos, 'LOAD_ERR_YAML_VALIDATE', `Invalid required_engine_version '${text ?? ''}': expected a version such as 0.57.0`);
+    diags.error(
+      src,
+      e.valuePos,
+      'LOAD_ERR_YAML_VALIDATE',
+      `Invalid required_engine_version '${text ?? ''}': expected a version such as 0.57.0`,
+    );
     return;
   }
   if (compareSemver(v, SUPPORTED) > 0) {
-    diags.error(src, e.valuePos, 'LOAD_ERR_VERSION', `Rules require engine version ${formatSemver(v)}, but Harrier supports up to ${HARRIER_ENGINE_VERSION}`);
+    diags.error(
+      src,
+      e.valuePos,
+      'LOAD_ERR_VERSION',
+      `Rules require engine version ${formatSemver(v)}, but Harrier supports up to ${HARRIER_ENGINE_VERSION}`,
+    );
     return;
   }
   if (state.engineVersion === undefined || compareSemver(v, state.engineVersion) > 0) state.engineVersion = v;
@@ -33,7 +43,12 @@ export function applyPluginVersionsItem(ctx: ItemCtx): void {
   const e = entries.get('required_plugin_versions');
   if (e === undefined) return;
   if (!isSeq(e.value)) {
-    diags.error(src, e.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'required_plugin_versions' must be a sequence of {name, version}");
+    diags.error(
+      src,
+      e.valuePos,
+      'LOAD_ERR_YAML_VALIDATE',
+      "Value of 'required_plugin_versions' must be a sequence of {name, version}",
+    );
     return;
   }
   for (const node of e.value.items as (Node | null)[]) {
@@ -60,7 +75,12 @@ function decodePlugin(ctx: ItemCtx, node: Node | null, top: boolean): PluginRequ
   const alts = entries.get('alternatives');
   if (top && alts !== undefined) {
     if (!isSeq(alts.value)) {
-      diags.error(src, alts.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'alternatives' must be a sequence of {name, version}");
+      diags.error(
+        src,
+        alts.valuePos,
+        'LOAD_ERR_YAML_VALIDATE',
+        "Value of 'alternatives' must be a sequence of {name, version}",
+      );
       return undefined;
     }
     for (const a of alts.value.items as (Node | null)[]) {

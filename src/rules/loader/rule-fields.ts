@@ -26,8 +26,21 @@ export interface RuleFields {
 }
 
 export const RULE_KEYS = new Set([
-  'rule', 'desc', 'condition', 'output', 'priority', 'enabled', 'tags', 'source', 'exceptions', 'append',
-  'override', 'capture', 'capture_duration', 'warn_evttypes', 'skip-if-unknown-filter',
+  'rule',
+  'desc',
+  'condition',
+  'output',
+  'priority',
+  'enabled',
+  'tags',
+  'source',
+  'exceptions',
+  'append',
+  'override',
+  'capture',
+  'capture_duration',
+  'warn_evttypes',
+  'skip-if-unknown-filter',
 ]);
 
 /** Decodes every present rule key; `ok` is false if any was invalid (errors reported). */
@@ -63,7 +76,10 @@ export function decodeRuleFields(ctx: ItemCtx): { fields: RuleFields; ok: boolea
     const t = textOf(prio.value);
     const p = t === undefined ? undefined : parsePriority(t);
     if (p === undefined) {
-      fail('priority', `Invalid priority '${t ?? ''}': must be one of ${PRIORITIES.join(', ')} (any case; INFO also accepted)`);
+      fail(
+        'priority',
+        `Invalid priority '${t ?? ''}': must be one of ${PRIORITIES.join(', ')} (any case; INFO also accepted)`,
+      );
     } else fields.priority = p;
   }
   const tags = entries.get('tags');
@@ -80,7 +96,8 @@ export function decodeRuleFields(ctx: ItemCtx): { fields: RuleFields; ok: boolea
   const dur = entries.get('capture_duration');
   if (dur !== undefined) {
     const t = textOf(dur.value);
-    if (t === undefined || !/^\d+$/.test(t.trim())) fail('capture_duration', "Value of 'capture_duration' must be a non-negative integer (milliseconds)");
+    if (t === undefined || !/^\d+$/.test(t.trim()))
+      fail('capture_duration', "Value of 'capture_duration' must be a non-negative integer (milliseconds)");
     else fields.captureDuration = Number(t.trim());
   }
   const exc = entries.get('exceptions');

@@ -35,7 +35,12 @@ export function applyRuleItem(ctx: ItemCtx): void {
   }
   if (fields.source !== undefined && fields.source !== target.source) {
     const e = ctx.entries.get('source');
-    ctx.diags.error(ctx.src, e?.valuePos ?? ctx.pos, 'LOAD_ERR_VALIDATE', `Rule '${name}' is defined for source '${target.source}', not '${fields.source}'`);
+    ctx.diags.error(
+      ctx.src,
+      e?.valuePos ?? ctx.pos,
+      'LOAD_ERR_VALIDATE',
+      `Rule '${name}' is defined for source '${target.source}', not '${fields.source}'`,
+    );
     return;
   }
   if (mode.kind === 'append') legacyAppend(ctx, name, target, fields);
@@ -54,7 +59,12 @@ function isToggle(ctx: ItemCtx): boolean {
 function toggle(ctx: ItemCtx, name: string, target: RuleState | undefined, enabled: boolean): void {
   if (target === undefined) {
     const e = ctx.entries.get('rule');
-    ctx.diags.error(ctx.src, e?.valuePos ?? ctx.pos, 'LOAD_ERR_VALIDATE', `Rule '${name}' has 'enabled' key but no rule by that name already exists`);
+    ctx.diags.error(
+      ctx.src,
+      e?.valuePos ?? ctx.pos,
+      'LOAD_ERR_VALIDATE',
+      `Rule '${name}' has 'enabled' key but no rule by that name already exists`,
+    );
     return;
   }
   target.enabled = enabled;
@@ -64,7 +74,12 @@ function define(ctx: ItemCtx, name: string, f: RuleFields): void {
   let ok = true;
   for (const key of REQUIRED) {
     if (f[key] === undefined) {
-      ctx.diags.error(ctx.src, ctx.pos, 'LOAD_ERR_YAML_VALIDATE', `Rule '${name}': item has no mapping for key '${key}'`);
+      ctx.diags.error(
+        ctx.src,
+        ctx.pos,
+        'LOAD_ERR_YAML_VALIDATE',
+        `Rule '${name}': item has no mapping for key '${key}'`,
+      );
       ok = false;
     }
   }
@@ -93,12 +108,22 @@ function define(ctx: ItemCtx, name: string, f: RuleFields): void {
 
 function legacyAppend(ctx: ItemCtx, name: string, target: RuleState, f: RuleFields): void {
   if (f.condition === undefined && f.exceptions === undefined) {
-    ctx.diags.error(ctx.src, ctx.pos, 'LOAD_ERR_VALIDATE', `Appended rule '${name}' must have exceptions or condition property`);
+    ctx.diags.error(
+      ctx.src,
+      ctx.pos,
+      'LOAD_ERR_VALIDATE',
+      `Appended rule '${name}' must have exceptions or condition property`,
+    );
     return;
   }
   for (const e of ctx.entries.values()) {
     if (!LEGACY_APPEND_KEYS.has(e.key) && RULE_KEYS.has(e.key)) {
-      ctx.diags.warn(ctx.src, e.keyPos, 'LOAD_IGNORED_KEY', `Key '${e.key}' is ignored with 'append: true' (use 'override' to change it)`);
+      ctx.diags.warn(
+        ctx.src,
+        e.keyPos,
+        'LOAD_IGNORED_KEY',
+        `Key '${e.key}' is ignored with 'append: true' (use 'override' to change it)`,
+      );
     }
   }
   const exceptions = mergeExceptions(ctx, name, target.exceptions, f.exceptions ?? [], true);
@@ -112,7 +137,13 @@ function override(ctx: ItemCtx, target: RuleState, f: RuleFields, keys: Map<stri
   let exceptions = target.exceptions;
   const excMode = keys.get('exceptions');
   if (excMode !== undefined) {
-    const merged = mergeExceptions(ctx, target.name, excMode === 'append' ? target.exceptions : [], f.exceptions ?? [], excMode === 'append');
+    const merged = mergeExceptions(
+      ctx,
+      target.name,
+      excMode === 'append' ? target.exceptions : [],
+      f.exceptions ?? [],
+      excMode === 'append',
+    );
     if (merged === undefined) return;
     exceptions = merged;
   }
@@ -174,7 +205,12 @@ function mergeExceptions(
   for (const def of defs) {
     const i = out.findIndex((e) => e.name === def.name);
     if (i >= 0 && !appending) {
-      ctx.diags.error(ctx.src, def.pos, 'LOAD_ERR_VALIDATE', `Rule '${rule}' defines exception '${def.name}' more than once`);
+      ctx.diags.error(
+        ctx.src,
+        def.pos,
+        'LOAD_ERR_VALIDATE',
+        `Rule '${rule}' defines exception '${def.name}' more than once`,
+      );
       ok = false;
       continue;
     }

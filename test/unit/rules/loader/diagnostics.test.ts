@@ -112,7 +112,9 @@ test('append must be a boolean', () => {
 
 test('required_engine_version newer than Harrier supports is an error; malformed ones too', () => {
   assert.equal(HARRIER_ENGINE_VERSION, '0.57.0');
-  const r = loadRulesText('- required_engine_version: 0.58.0\n- required_engine_version: 1.0\n- required_engine_version: 57\n');
+  const r = loadRulesText(
+    '- required_engine_version: 0.58.0\n- required_engine_version: 1.0\n- required_engine_version: 57\n',
+  );
   assert.deepEqual(at(r.errors), [
     ['LOAD_ERR_VERSION', 'Rules require engine version 0.58.0, but Harrier supports up to 0.57.0', 1, 28],
     ['LOAD_ERR_YAML_VALIDATE', "Invalid required_engine_version '1.0': expected a version such as 0.57.0", 2, 28],
@@ -202,7 +204,9 @@ ${okRule.replace('evt.type = open', 'm')}`);
 });
 
 test('the no-evt.type warning is built for the compiler at the rule condition', () => {
-  const r = loadRulesText(`${okRule}- rule: Quiet\n  desc: d\n  condition: proc.name = x\n  output: o\n  priority: INFO\n  warn_evttypes: false\n`);
+  const r = loadRulesText(
+    `${okRule}- rule: Quiet\n  desc: d\n  condition: proc.name = x\n  output: o\n  priority: INFO\n  warn_evttypes: false\n`,
+  );
   const [first, quiet] = r.rules;
   assert.ok(first !== undefined && quiet !== undefined);
   const w = noEvttypeWarning(first, '  condition: evt.type = open');

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { loadRulesFiles } from '../../../../src/rules/loader/index.js';
 
-const stable = fileURLToPath(new URL('../../../../../../shared/peer-data/falco-rules/falco_rules.yaml', import.meta.url));
+const stable = fileURLToPath(
+  new URL('../../../../../../shared/peer-data/falco-rules/falco_rules.yaml', import.meta.url),
+);
 const skip = existsSync(stable) ? false : `Falco's stable rules are not at ${stable}`;
 
 test("Falco's stable ruleset loads with no errors: 25 rules, 87 macros, 49 lists", { skip }, async () => {
@@ -36,5 +38,8 @@ test('stable rules keep their text and positions', { skip }, async () => {
 });
 
 test('an unreadable file is an I/O error with the path in the message', async () => {
-  await assert.rejects(loadRulesFiles(['/nonexistent/rules.yaml']), /cannot read rules file \/nonexistent\/rules\.yaml/);
+  await assert.rejects(
+    loadRulesFiles(['/nonexistent/rules.yaml']),
+    /cannot read rules file \/nonexistent\/rules\.yaml/,
+  );
 });

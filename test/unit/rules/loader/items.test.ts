@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { loadRulesFiles, loadRulesText } from '../../../../src/rules/loader/index.js';
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../../../../../test/fixtures/rules/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../../../../test/fixtures/rules/${name}`, import.meta.url));
 
 test('files load in order: later files append to, override and toggle earlier items', async () => {
   const base = fixture('base.yaml');
@@ -13,7 +14,10 @@ test('files load in order: later files append to, override and toggle earlier it
   assert.deepEqual(r.warnings, []);
   assert.equal(r.requiredEngineVersion, '0.31.0');
   assert.deepEqual(r.lists.get('editors')?.items, ['vi', 'nano', 'vim']);
-  assert.equal(r.macros.get('opened_for_write')?.condition, 'evt.type in (open, openat) and evt.is_open_write = true and not proc.name = backup');
+  assert.equal(
+    r.macros.get('opened_for_write')?.condition,
+    'evt.type in (open, openat) and evt.is_open_write = true and not proc.name = backup',
+  );
   assert.deepEqual(
     r.rules.map((x) => [x.name, x.enabled, x.priority, x.pos.file, x.pos.line]),
     [
@@ -21,7 +25,10 @@ test('files load in order: later files append to, override and toggle earlier it
       ['Noisy', false, 'DEBUG', base, 17],
     ],
   );
-  assert.equal(r.rules[0]!.condition, 'opened_for_write and proc.name in (editors) and fd.name = /etc/passwd and user.name != root');
+  assert.equal(
+    r.rules[0]!.condition,
+    'opened_for_write and proc.name in (editors) and fd.name = /etc/passwd and user.name != root',
+  );
   assert.equal(r.rules[0]!.output, '%proc.name wrote /etc/passwd');
   assert.deepEqual(r.rules[0]!.tags, ['filesystem']);
 });

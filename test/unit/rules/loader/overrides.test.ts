@@ -42,7 +42,11 @@ test('a plain rule gets Falco defaults: source syscall, enabled, warn_evttypes',
   assert.equal(s.captureDuration, undefined);
   assert.deepEqual(s.pos, { file: 'base.yaml', line: 6, col: 3 });
   assert.deepEqual(s.conditionPos, { file: 'base.yaml', line: 8, col: 14 });
-  assert.deepEqual(r.lists.get('shells'), { items: ['bash', 'sh'], listRefs: [], pos: { file: 'base.yaml', line: 2, col: 3 } });
+  assert.deepEqual(r.lists.get('shells'), {
+    items: ['bash', 'sh'],
+    listRefs: [],
+    pos: { file: 'base.yaml', line: 2, col: 3 },
+  });
   assert.deepEqual(r.macros.get('spawned'), {
     condition: 'evt.type = execve',
     pos: { file: 'base.yaml', line: 4, col: 3 },

@@ -3,11 +3,12 @@
  * event is an exit (`evt.dir` is always `<`) carrying both the arguments and the result.
  */
 import { hostname } from 'node:os';
-import type { Event } from '../../events/event.js';
+import { type ArgValue, type Event, isFdRef } from '../../events/event.js';
 import { errnoName } from '../../events/syscalls/errno.js';
 import { argRaw, argText } from './arg-text.js';
 import { OPENS } from './event-fd.js';
 import { eventCategory } from './evt-category.js';
+import { typeChar } from './fd-text.js';
 import { type FieldSpec, UNRESOLVED, plain } from './spec.js';
 import { dateTimeNs, dateTimeS, iso8601Ns, timeNs, timeS } from './time-format.js';
 import type { EvalContext, Extractor, FieldValue } from './types.js';
@@ -51,13 +52,24 @@ function mode(ev: Event): number | undefined {
 }
 
 /**
+ * An argument as text. Descriptors are shown as Falco shows them, `3(<f>/etc/passwd)`, from the
+ * fd table, so the text is the same whether the sensor decorated the fd (strace) or not (eBPF).
+ */
+function argValueText(ctx: EvalContext, v: ArgValue | undefined): string | undefined {
+  if (!isFdRef(v)) return argText(v);
+  const info = v.fd < 0 ? undefined : ctx.state.fd(ctx.event.pid, v.fd);
+  if (info === undefined || info.name === '') return String(v.fd);
+  return `${v.fd}(<${typeChar(info.type)}>${info.name})`;
+}
+
+/**
  * `evt.arg.NAME`: the argument as text. A merged event also answers for the exit parameters
  * Falco has: `res`, and `fd` of a creating call (its result).
  */
 function argByName(ctx: EvalContext, name: string): string | undefined {
   const ev = ctx.event;
   const v = ev.args[name];
-  if (v !== undefined) return argText(v);
+  if (v !== undefined) return argValueText(ctx, v);
   if (name === 'res') return ev.res === undefined ? undefined : String(ev.res);
   if (name === 'fd' && OPENS.has(ev.type) && ev.res !== undefined) return String(ev.res);
   return undefined;
@@ -67,7 +79,7 @@ function argByName(ctx: EvalContext, name: string): string | undefined {
 function argByIndex(ctx: EvalContext, index: number): string | undefined {
   let i = 0;
   for (const k in ctx.event.args) {
-    if (i++ === index) return argText(ctx.event.args[k]);
+    if (i++ === index) return argValueText(ctx, ctx.event.args[k]);
   }
   return undefined;
 }
@@ -76,7 +88,7 @@ function allArgs(ctx: EvalContext): string {
   const parts: string[] = [];
   const a = ctx.event.args;
   for (const k in a) {
-    const t = argText(a[k]);
+    const t = argValueText(ctx, a[k]);
     if (t !== undefined) parts.push(`${k}=${t}`);
   }
   if (ctx.event.res !== undefined) parts.unshift(`res=${ctx.event.res}`);

@@ -32,6 +32,10 @@ test('an openat of a file: fd.num, name, directory, filename, typechar, type, na
   assert.equal(w.field('fd.name', read), '/etc/passwd');
   assert.equal(w.field('fd.filename', read), 'passwd');
   assert.equal(w.field('fs.path.name', read), undefined);
+  // Descriptor arguments read the same whichever sensor saw them: Falco's `fd(<typechar>name)`.
+  assert.equal(w.field('evt.arg.fd', read), '3(<f>/etc/passwd)');
+  assert.equal(w.field('evt.args', read), 'res=10 fd=3(<f>/etc/passwd) size=10');
+  assert.equal(w.field('evt.rawarg.fd', read), 3);
   assert.deepEqual(w.field('fd.types', read), ['file']);
   assert.deepEqual(w.field('fd.types[3]', read), ['file']);
   assert.deepEqual(w.field('fd.types[9]', read), undefined);

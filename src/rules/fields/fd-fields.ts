@@ -49,8 +49,6 @@ const FAILED_TYPECHAR: Record<string, string> = {
   socket: '4',
   accept: '4',
   accept4: '4',
-  pipe: 'p',
-  pipe2: 'p',
   eventfd: 'e',
   eventfd2: 'e',
   signalfd: 's',

@@ -1,0 +1,236 @@
+/**
+ * A condition's syntax tree to a predicate over events, built from closures: every constant is
+ * converted, every regex and glob compiled and every `in` list turned into a Set here, once, so
+ * evaluating an event allocates nothing for the common operators. Macros are expanded as they are
+ * met (a cycle is an error) and list names in value lists expand as Falco does.
+ */
+import type { BinaryCheck, Expr, Position, UnaryCheck, ValueLit } from '../condition/ast.js';
+import { ConditionCompileError } from '../condition/errors.js';
+import { parseCondition } from '../condition/parser.js';
+import type { EvalContext, FieldRegistry } from '../fields/types.js';
+import type { CompileContext, CompileWarning } from './context.js';
+import { pairTest } from './dynamic.js';
+import { expandListItems, expandNamed, type ListTable } from './lists.js';
+import { membershipTest } from './membership.js';
+import { compileOperand, type CompiledOperand } from './operand.js';
+import { operatorAllowed, typeClass } from './operator-types.js';
+import { pathPrefixTest, scalarTest, ValueError, type ScalarTest } from './scalar-test.js';
+import { checkValueWarnings } from './warnings.js';
+
+export type Predicate = (ctx: EvalContext) => boolean;
+
+export interface CompileOptions {
+  registry: FieldRegistry;
+  /** Macro name → its parsed condition. */
+  macros?: ReadonlyMap<string, Expr>;
+  /** List name → its items. */
+  lists?: ListTable;
+}
+
+export interface CompiledCondition {
+  predicate: Predicate;
+  warnings: CompileWarning[];
+}
+
+/** Compiles a parsed condition; throws ConditionCompileError with the position of the fault. */
+export function compileCondition(ast: Expr, options: CompileOptions): CompiledCondition {
+  const c = new Compiler(options);
+  const predicate = c.expr(ast);
+  return { predicate, warnings: c.warnings };
+}
+
+/** Parses and compiles condition text (ConditionSyntaxError or ConditionCompileError on failure). */
+export function compileConditionText(text: string, options: CompileOptions): CompiledCondition {
+  return compileCondition(parseCondition(text), options);
+}
+
+const EMPTY_MACROS: ReadonlyMap<string, Expr> = new Map();
+const EMPTY_LISTS: ListTable = new Map();
+
+class Compiler implements CompileContext {
+  readonly registry: FieldRegistry;
+  readonly warnings: CompileWarning[] = [];
+  private readonly macros: ReadonlyMap<string, Expr>;
+  private readonly lists: ListTable;
+  private readonly chain: string[] = [];
+
+  constructor(o: CompileOptions) {
+    this.registry = o.registry;
+    this.macros = o.macros ?? EMPTY_MACROS;
+    this.lists = o.lists ?? EMPTY_LISTS;
+  }
+
+  fail(reason: string, pos: Position, text: string): never {
+    throw new ConditionCompileError(reason, pos, text, [...this.chain]);
+  }
+
+  warn(message: string, pos: Position): void {
+    this.warnings.push({ message, pos, macroChain: [...this.chain] });
+  }
+
+  expr(e: Expr): Predicate {
+    switch (e.kind) {
+      case 'and':
+        return all(e.children.map((c) => this.expr(c)));
+      case 'or':
+        return any(e.children.map((c) => this.expr(c)));
+      case 'not': {
+        const p = this.expr(e.child);
+        return (ctx) => !p(ctx);
+      }
+      case 'macro':
+        return this.macro(e.name, e.pos);
+      case 'unary':
+        return this.exists(e);
+      case 'binary':
+        return this.binary(e);
+    }
+  }
+
+  private macro(name: string, pos: Position): Predicate {
+    const body = this.macros.get(name);
+    if (body === undefined) return this.fail(`undefined macro '${name}'`, pos, name);
+    if (this.chain.includes(name)) return this.fail(`macro '${name}' refers to itself`, pos, name);
+    this.chain.push(name);
+    try {
+      return this.expr(body);
+    } finally {
+      this.chain.pop();
+    }
+  }
+
+  private exists(e: UnaryCheck): Predicate {
+    const get = compileOperand(e.left, this).get;
+    return (ctx) => {
+      const v = get(ctx);
+      return v !== undefined && !(Array.isArray(v) && v.length === 0);
+    };
+  }
+
+  private binary(e: BinaryCheck): Predicate {
+    const left = compileOperand(e.left, this);
+    const op = e.op;
+    if (!operatorAllowed(left.type, op)) {
+      this.fail(`operator '${op}' is not valid for '${left.text}' (a ${left.type} field)`, e.pos, op);
+    }
+    const r = e.right;
+    if (r.kind === 'val' || r.kind === 'transform') {
+      if (op === 'regex') this.fail("'regex' needs a constant pattern, not a field", r.pos, 'regex');
+      const right = compileOperand(r.kind === 'val' ? r.field : r, this);
+      if (typeClass(right.type) !== typeClass(left.type)) {
+        this.fail(`cannot compare '${left.text}' (${left.type}) with '${right.text}' (${right.type})`, r.pos, right.text);
+      }
+      return fieldPair(left, right, pairTest(op, typeClass(left.type)));
+    }
+    if (r.kind === 'value') {
+      if (op === 'in' || op === 'intersects' || op === 'pmatch') return this.listCheck(e, left, [r.value], r);
+      checkValueWarnings(e, r, this);
+      return perValue(left.get, this.scalar(op, left, r.value, r));
+    }
+    let values: string[];
+    if (r.kind === 'list') {
+      values = expandListItems(r.items, this.lists);
+    } else if (this.lists.has(r.name)) {
+      values = [];
+      expandNamed(r.name, this.lists, values, new Set());
+    } else {
+      this.warn(`'${r.name}' is not a defined list; it is compared as a single value`, r.pos);
+      values = [r.name];
+    }
+    const at: ValueLit = { kind: 'value', value: values.join(', '), quoted: false, pos: r.pos };
+    if (e.modifier !== undefined) {
+      const tests = values.map((v) => this.scalar(op, left, v, at));
+      return perValue(left.get, e.modifier === 'allof' ? everyTest(tests) : someTest(tests));
+    }
+    return this.listCheck(e, left, values, at);
+  }
+
+  /** `in`, `intersects`, `pmatch`: a list field is `in` when all its values are, `intersects` when one is. */
+  private listCheck(e: BinaryCheck, left: CompiledOperand, values: string[], at: ValueLit): Predicate {
+    const has = this.guard(() => (e.op === 'pmatch' ? pathPrefixTest(values) : membershipTest(left.type, values)), at);
+    const get = left.get;
+    if (e.op === 'in') {
+      return (ctx) => {
+        const v = get(ctx);
+        if (v === undefined) return false;
+        if (!Array.isArray(v)) return has(v);
+        if (v.length === 0) return false;
+        for (const x of v) if (!has(x)) return false;
+        return true;
+      };
+    }
+    return perValue(get, has);
+  }
+
+  private scalar(op: BinaryCheck['op'], left: CompiledOperand, value: string, at: ValueLit): ScalarTest {
+    return this.guard(() => scalarTest(op, left.type, value), at);
+  }
+
+  private guard<T>(f: () => T, at: ValueLit): T {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof ValueError) this.fail(err.message, at.pos, at.value);
+      throw err;
+    }
+  }
+}
+
+/** A test on one value, applied to a field that may be missing or hold a list (any element). */
+function perValue(get: (ctx: EvalContext) => unknown, test: ScalarTest): Predicate {
+  return (ctx) => {
+    const v = get(ctx);
+    if (v === undefined) return false;
+    if (!Array.isArray(v)) return test(v);
+    for (const x of v) if (test(x)) return true;
+    return false;
+  };
+}
+
+function fieldPair(left: CompiledOperand, right: CompiledOperand, test: (a: unknown, b: unknown) => boolean): Predicate {
+  const lg = left.get;
+  const rg = right.get;
+  return (ctx) => {
+    const a = lg(ctx);
+    if (a === undefined) return false;
+    const b = rg(ctx);
+    return b !== undefined && test(a, b);
+  };
+}
+
+function someTest(tests: ScalarTest[]): ScalarTest {
+  return (v) => {
+    for (const t of tests) if (t(v)) return true;
+    return false;
+  };
+}
+
+function everyTest(tests: ScalarTest[]): ScalarTest {
+  return (v) => {
+    for (const t of tests) if (!t(v)) return false;
+    return true;
+  };
+}
+
+/** `and` of predicates, unrolled for the common small arities. */
+function all(ps: Predicate[]): Predicate {
+  const [a, b, c] = ps;
+  if (ps.length === 1 && a) return a;
+  if (ps.length === 2 && a && b) return (ctx) => a(ctx) && b(ctx);
+  if (ps.length === 3 && a && b && c) return (ctx) => a(ctx) && b(ctx) && c(ctx);
+  return (ctx) => {
+    for (const p of ps) if (!p(ctx)) return false;
+    return true;
+  };
+}
+
+function any(ps: Predicate[]): Predicate {
+  const [a, b, c] = ps;
+  if (ps.length === 1 && a) return a;
+  if (ps.length === 2 && a && b) return (ctx) => a(ctx) || b(ctx);
+  if (ps.length === 3 && a && b && c) return (ctx) => a(ctx) || b(ctx) || c(ctx);
+  return (ctx) => {
+    for (const p of ps) if (p(ctx)) return true;
+    return false;
+  };
+}

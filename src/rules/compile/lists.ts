@@ -1,0 +1,26 @@
+/**
+ * Falco's list expansion: an unquoted item of a value list that names a list is replaced by that
+ * list's items, and an item of that list that names another list expands too.
+ */
+import type { ValueLit } from '../condition/ast.js';
+
+export type ListTable = ReadonlyMap<string, readonly string[]>;
+
+export function expandListItems(items: readonly ValueLit[], lists: ListTable): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    if (!item.quoted && lists.has(item.value)) expandNamed(item.value, lists, out, new Set());
+    else out.push(item.value);
+  }
+  return out;
+}
+
+/** The items of a named list, nested list names expanded; a list naming itself stops the recursion. */
+export function expandNamed(name: string, lists: ListTable, out: string[], seen: Set<string>): void {
+  seen.add(name);
+  for (const v of lists.get(name) ?? []) {
+    if (lists.has(v) && !seen.has(v)) expandNamed(v, lists, out, seen);
+    else out.push(v);
+  }
+  seen.delete(name);
+}

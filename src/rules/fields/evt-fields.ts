@@ -3,6 +3,7 @@
  * event is an exit (`evt.dir` is always `<`) carrying both the arguments and the result.
  */
 import { hostname } from 'node:os';
+import { eventContext } from '../../events/context.js';
 import { type ArgValue, type Event, isFdRef } from '../../events/event.js';
 import { errnoName } from '../../events/syscalls/errno.js';
 import { argRaw, argText } from './arg-text.js';
@@ -95,6 +96,32 @@ function allArgs(ctx: EvalContext): string {
   return parts.join(' ');
 }
 
+const IO_READ: ReadonlySet<string> = new Set(['read', 'pread64', 'readv', 'preadv', 'preadv2', 'recvfrom', 'recvmsg']);
+const IO_WRITE: ReadonlySet<string> = new Set([
+  'write',
+  'pwrite64',
+  'writev',
+  'pwritev',
+  'pwritev2',
+  'sendto',
+  'sendmsg',
+]);
+const isIo = (type: string): boolean => IO_READ.has(type) || IO_WRITE.has(type);
+
+/** Calls whose path is relative to a directory descriptor: evt.abspath resolves it. */
+const AT_CALLS: ReadonlySet<string> = new Set(['openat', 'openat2', 'unlinkat', 'mkdirat', 'fchmodat', 'fchownat']);
+const AT_DUAL_CALLS: ReadonlySet<string> = new Set(['renameat', 'renameat2', 'linkat', 'symlinkat']);
+
+function abspath(ctx: EvalContext, which: 'path' | 'path2'): string | undefined {
+  const t = ctx.event.type;
+  if (which === 'path' ? !AT_CALLS.has(t) : !AT_DUAL_CALLS.has(t)) return undefined;
+  return eventContext(ctx.event, ctx.state)[which];
+}
+
+function abspathSrc(ctx: EvalContext): string | undefined {
+  return AT_DUAL_CALLS.has(ctx.event.type) ? eventContext(ctx.event, ctx.state).path : undefined;
+}
+
 const isIndex = (s: string): boolean => /^\d+$/.test(s);
 
 function argSpec(fieldName: string, raw: boolean): FieldSpec {
@@ -154,6 +181,25 @@ export const EVT_FIELDS: readonly FieldSpec[] = [
     'An open creating a file with execute permission.',
     onOpen((ev) => creates(ev) && ((mode(ev) ?? 0) & S_IXUGO) !== 0),
   ),
+  plain('evt.is_io', 'bool', 'A read or write of data.', (ctx) => isIo(ctx.event.type)),
+  plain('evt.is_io_read', 'bool', 'A read of data.', (ctx) => IO_READ.has(ctx.event.type)),
+  plain('evt.is_io_write', 'bool', 'A write of data.', (ctx) => IO_WRITE.has(ctx.event.type)),
+  plain('evt.io_dir', 'string', "'r' for reads, 'w' for writes.", (ctx) =>
+    IO_READ.has(ctx.event.type) ? 'r' : IO_WRITE.has(ctx.event.type) ? 'w' : undefined,
+  ),
+  plain('evt.buflen', 'uint', 'Bytes read or written.', (ctx) =>
+    isIo(ctx.event.type) && ctx.event.res !== undefined && ctx.event.res >= 0 ? ctx.event.res : undefined,
+  ),
+  plain('evt.count', 'uint', 'Always 1 (for aggregations).', () => 1),
+  plain('evt.info', 'string', 'The arguments as text (evt.args for syscalls).', allArgs),
+  plain('evt.abspath', 'string', 'Absolute path of a *at call (openat, unlinkat, mkdirat, …).', (ctx) =>
+    abspath(ctx, 'path'),
+  ),
+  plain('evt.abspath.src', 'string', 'Absolute source path of renameat/linkat/symlinkat.', abspathSrc),
+  plain('evt.abspath.dst', 'string', 'Absolute target path of renameat/linkat/symlinkat.', (ctx) =>
+    abspath(ctx, 'path2'),
+  ),
+  plain('evt.latency', 'reltime', 'Time spent in the call (unresolved in Harrier yet).', UNRESOLVED),
   plain('evt.category', 'string', 'Event category (file, net, process, …).', (ctx) => eventCategory(ctx.event.type)),
   plain('evt.source', 'string', "Event source: 'syscall'.", () => 'syscall'),
   plain('evt.hostname', 'string', 'Host name.', hostName),

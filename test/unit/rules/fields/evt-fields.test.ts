@@ -71,3 +71,28 @@ test('evt.arg.NAME, evt.arg[N], evt.rawarg.NAME, evt.args', () => {
   assert.equal(w.field('proc.cmdline', ex), 'ls -l');
   assert.equal(w.field('proc.pname', ex), 'python3');
 });
+
+test('evt.is_io*, io_dir, buflen, abspath', () => {
+  const { w, sh } = lineage();
+  const rd = w.apply(ev('read', sh, { fd: { fd: 0 }, size: 64 }, 12));
+  assert.equal(w.field('evt.is_io', rd), true);
+  assert.equal(w.field('evt.is_io_read', rd), true);
+  assert.equal(w.field('evt.is_io_write', rd), false);
+  assert.equal(w.field('evt.io_dir', rd), 'r');
+  assert.equal(w.field('evt.buflen', rd), 12);
+  const wr = w.apply(ev('sendto', sh, { fd: { fd: 1 }, size: 3 }, 3));
+  assert.equal(w.field('evt.io_dir', wr), 'w');
+  const other = w.apply(ev('getpid', sh, {}, sh));
+  assert.equal(w.field('evt.is_io', other), false);
+  assert.equal(w.field('evt.buflen', other), undefined);
+  assert.equal(w.field('evt.count', other), 1);
+  w.apply(ev('chdir', sh, { path: '/var' }, 0));
+  const ul = w.apply(ev('unlinkat', sh, { dirfd: { fd: -100 }, path: 'log/x', flags: { names: [] } }, 0));
+  assert.equal(w.field('evt.abspath', ul), '/var/log/x');
+  const mv = w.apply(
+    ev('renameat', sh, { olddirfd: { fd: -100 }, oldpath: 'a', newdirfd: { fd: -100 }, newpath: 'b' }, 0),
+  );
+  assert.equal(w.field('evt.abspath.src', mv), '/var/a');
+  assert.equal(w.field('evt.abspath.dst', mv), '/var/b');
+  assert.equal(w.field('evt.abspath', mv), undefined);
+});

@@ -209,7 +209,7 @@ test('connect: inet, inet6 and abstract unix addresses', () => {
   assert.deepEqual(evs[0]?.args.fd, { fd: 5 });
 });
 
-test('TUPLE: the kernel\'s endpoints become local, remote and l4proto; addr stays the caller\'s', () => {
+test("TUPLE: the kernel's endpoints become local, remote and l4proto; addr stays the caller's", () => {
   const lo = [127, 0, 0, 1];
   const TCP = 6;
   const UDP = 17;
@@ -350,7 +350,15 @@ test('TUPLE: a short or non-inet tuple is ignored; an unknown item kind is skipp
   const { events, d } = decodeAll(
     syscall({ pid: 1, nr: 50, args: [3, 1], items: [{ kind: 9, data: t.subarray(0, 40) }] }),
     syscall({ pid: 1, nr: 50, args: [3, 1], items: [{ kind: 9, data: unix }] }),
-    syscall({ pid: 1, nr: 50, args: [3, 1], items: [{ kind: 12, data: Buffer.alloc(6) }, { kind: 9, data: t }] }),
+    syscall({
+      pid: 1,
+      nr: 50,
+      args: [3, 1],
+      items: [
+        { kind: 12, data: Buffer.alloc(6) },
+        { kind: 9, data: t },
+      ],
+    }),
   );
   assert.deepEqual(
     events.map((e) => e.args),

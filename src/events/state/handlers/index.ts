@@ -3,7 +3,7 @@ import { onChdir, onFchdir } from './cwd.js';
 import { onSetId, onSetReId } from './creds.js';
 import { ANON_FD_CALLS, onAnonFd, onClose, onCloseRange, onDup, onMemfdCreate, onOpen, onPipe } from './files.js';
 import type { Handler } from './handler.js';
-import { onAccept, onBind, onConnect, onListen, onSocket, onSocketpair } from './net.js';
+import { onAccept, onBind, onConnect, onListen, onSend, onSocket, onSocketpair } from './net.js';
 import { onClone, onExec, onProcExit, onThreadExit } from './process.js';
 
 const entries: [string, Handler][] = [
@@ -35,6 +35,8 @@ const entries: [string, Handler][] = [
   ['listen', onListen],
   ['accept', onAccept],
   ['accept4', onAccept],
+  ['sendto', onSend],
+  ['sendmsg', onSend],
   ['chdir', onChdir],
   ['fchdir', onFchdir],
   ['setuid', onSetId],

@@ -1,5 +1,12 @@
-/** Socket calls: what kind of socket a descriptor is, and the endpoints it is bound/connected to. */
-import { type ArgValue, type SockAddr, isFdRef, isSockAddr } from '../../event.js';
+/**
+ * Socket calls: what kind of socket a descriptor is, and the endpoints it is bound/connected to.
+ *
+ * Two views of an endpoint can arrive. `addr` is what the caller passed (bind to port 0, a
+ * connect that says nothing of the source port). The eBPF sensor also sends the socket as the
+ * kernel holds it after the call — `local`, `remote`, `l4proto` (src/sensors/ebpf/args.ts) —
+ * and where both are present the kernel's view wins.
+ */
+import { type ArgValue, type EventArgs, type SockAddr, isFdRef, isSockAddr } from '../../event.js';
 import { socketFamilyName } from '../../syscalls/socket.js';
 import { argFd, flagNames, hasFlag } from '../args.js';
 import { describeFd, unixAddr } from '../fd-describe.js';
@@ -105,16 +112,63 @@ function normalizeAddr(a: SockAddr): SockAddr {
   return a.family === 'unix' && !a.abstract && a.path.startsWith('@') ? unixAddr(a.path) : a;
 }
 
+/** An inet endpoint from the kernel's view (`local`/`remote`); anything else is ignored. */
+function inetArg(v: ArgValue | undefined): SockAddr | undefined {
+  return isSockAddr(v) && (v.family === 'inet' || v.family === 'inet6') ? v : undefined;
+}
+
+/** The kernel's layer-4 protocol (`l4proto`), when the sensor sent one. */
+function l4protoArg(v: ArgValue | undefined): FdInfo['l4proto'] {
+  switch (v) {
+    case 'tcp':
+    case 'udp':
+    case 'raw':
+    case 'icmp':
+      return v;
+    default:
+      return undefined;
+  }
+}
+
+/** Same inet endpoint (b comes from inetArg). */
+function sameInet(a: SockAddr | undefined, b: SockAddr): boolean {
+  return a !== undefined && a.family === b.family && 'ip' in a && 'ip' in b && a.ip === b.ip && a.port === b.port;
+}
+
+/**
+ * Applies the kernel's view of the socket (`local`, `remote`, `l4proto`) to its entry; true when
+ * an endpoint changed (the caller renames the entry).
+ */
+function applyKernelView(info: FdInfo, a: EventArgs): boolean {
+  const l4 = l4protoArg(a.l4proto);
+  if (l4 !== undefined) info.l4proto = l4;
+  let changed = false;
+  const local = inetArg(a.local);
+  if (local !== undefined && !sameInet(info.local, local)) {
+    info.local = local;
+    changed = true;
+  }
+  const remote = inetArg(a.remote);
+  if (remote !== undefined && !sameInet(info.remote, remote)) {
+    info.remote = remote;
+    changed = true;
+  }
+  return changed;
+}
+
 export const onConnect: Handler = (_t, ev, proc) => {
   if (!(ev.res === undefined || ev.res === 0 || ev.res === EINPROGRESS || ev.errno === 'EINPROGRESS')) return;
   const a = ev.args;
   const fd = argFd(a.fd);
-  if (fd === undefined || !isSockAddr(a.addr)) return;
-  const addr = a.addr;
+  if (fd === undefined) return;
+  // The peer the kernel connected to, else the one asked for.
+  const addr = inetArg(a.remote) ?? (isSockAddr(a.addr) ? a.addr : undefined);
+  if (addr === undefined) return;
   if (addr.family !== 'inet' && addr.family !== 'inet6' && addr.family !== 'unix') return;
   const info = socketFd(proc, fd, addr);
   info.remote = normalizeAddr(addr);
   info.role = 'client';
+  applyKernelView(info, a);
   if (info.l4proto === undefined && info.type !== 'unix') info.l4proto = 'tcp';
   info.name = socketName(info);
 };
@@ -123,19 +177,44 @@ export const onBind: Handler = (_t, ev, proc) => {
   if (!succeeded(ev)) return;
   const a = ev.args;
   const fd = argFd(a.fd);
-  if (fd === undefined || !isSockAddr(a.addr)) return;
-  const info = socketFd(proc, fd, a.addr);
-  info.local = normalizeAddr(a.addr);
+  if (fd === undefined) return;
+  // The kernel's address has the port a bind to port 0 was given.
+  const addr = inetArg(a.local) ?? (isSockAddr(a.addr) ? a.addr : undefined);
+  if (addr === undefined) return;
+  const info = socketFd(proc, fd, addr);
+  info.local = normalizeAddr(addr);
+  applyKernelView(info, a);
   info.name = socketName(info);
 };
 
 export const onListen: Handler = (_t, ev, proc) => {
   if (!succeeded(ev)) return;
-  const fd = argFd(ev.args.fd);
-  const info = fd === undefined ? undefined : proc.fds.get(fd);
+  const a = ev.args;
+  const fd = argFd(a.fd);
+  if (fd === undefined) return;
+  const local = inetArg(a.local);
+  // With the kernel's view, a listener the table missed (inherited, opened before) is known too.
+  const info = local !== undefined ? socketFd(proc, fd, local) : proc.fds.get(fd);
   if (info === undefined) return;
   info.listening = true;
   info.role = 'server';
+  // listen() on an unbound socket binds it to a port of the kernel's choosing.
+  if (applyKernelView(info, a) || info.name === '') info.name = socketName(info);
+};
+
+/**
+ * sendto, sendmsg: nothing changes the table unless the kernel's view came along — then an
+ * unconnected datagram socket learns the local port its first send bound it to, and a socket
+ * the table never saw connect learns its endpoints.
+ */
+export const onSend: Handler = (_t, ev, proc) => {
+  const a = ev.args;
+  const local = inetArg(a.local);
+  if (local === undefined || !succeeded(ev)) return;
+  const fd = argFd(a.fd);
+  if (fd === undefined) return;
+  const info = socketFd(proc, fd, local);
+  if (applyKernelView(info, a) || info.name === '') info.name = socketName(info);
 };
 
 /** accept, accept4: a connection whose server end is this process. */
@@ -147,12 +226,22 @@ export const onAccept: Handler = (_t, ev, proc) => {
   const listener = lfd === undefined ? undefined : proc.fds.get(lfd);
   const peer = isSockAddr(a.addr) ? normalizeAddr(a.addr) : undefined;
   const described = isFdRef(a.res_fd) && a.res_fd.path !== undefined ? describeFd(fd, a.res_fd.path) : undefined;
-  const type = listener?.type ?? described?.type ?? (peer !== undefined ? socketFdType(peer.family) : 'socket');
+  // The kernel's view of the new connection (eBPF), else strace's decoration, else the listener.
+  const kLocal = inetArg(a.local);
+  const type =
+    (kLocal !== undefined ? socketFdType(kLocal.family) : undefined) ??
+    listener?.type ??
+    described?.type ??
+    (peer !== undefined ? socketFdType(peer.family) : 'socket');
   const info = newFd(fd, type, '');
-  info.l4proto = listener?.l4proto ?? described?.l4proto ?? (type === 'ipv4' || type === 'ipv6' ? 'tcp' : undefined);
-  // strace's decoration names the exact local address; the listener may be bound to 0.0.0.0.
-  info.local = described?.local ?? listener?.local;
-  info.remote = described?.remote ?? (peer !== undefined && !isUnnamed(peer) ? peer : undefined);
+  info.l4proto =
+    l4protoArg(a.l4proto) ??
+    listener?.l4proto ??
+    described?.l4proto ??
+    (type === 'ipv4' || type === 'ipv6' ? 'tcp' : undefined);
+  // The exact local address: the listener may be bound to 0.0.0.0 (or its entry be missing).
+  info.local = kLocal ?? described?.local ?? listener?.local;
+  info.remote = inetArg(a.remote) ?? described?.remote ?? (peer !== undefined && !isUnnamed(peer) ? peer : undefined);
   info.role = 'server';
   if (hasFlag(a.flags, 'SOCK_CLOEXEC')) info.cloexec = true;
   info.name = socketName(info);

@@ -13,10 +13,17 @@ import { ctxOf, libsinspTestRegistry } from '../unit/rules/compile/registry.js';
 interface Cases {
   parser_cases: Array<{ test: string; input: string; expect: 'accept' | 'reject' }>;
   compiler_run_cases: Array<{ test: string; input: string; expect_result: boolean }>;
-  compiler_compile_cases: Array<{ test: string; input: string; expect_compile_fail: boolean; expected_warnings: number }>;
+  compiler_compile_cases: Array<{
+    test: string;
+    input: string;
+    expect_compile_fail: boolean;
+    expected_warnings: number;
+  }>;
 }
 
-const path = fileURLToPath(new URL('../../../../shared/peer-data/falco-filter-tests/libsinsp_filter_cases.json', import.meta.url));
+const path = fileURLToPath(
+  new URL('../../../../shared/peer-data/falco-filter-tests/libsinsp_filter_cases.json', import.meta.url),
+);
 const cases: Cases | undefined = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Cases) : undefined;
 
 function report(group: string, failures: string[], total: number): void {
@@ -39,7 +46,9 @@ test('parser cases: accepts and rejects what libsinsp does, whitespace variants 
   for (const c of cases.parser_cases) {
     const want = c.expect === 'accept';
     // upstream re-runs accepted inputs padded, and with every space replaced by '\n' and by '\t'
-    const variants = want ? [c.input, ` ${c.input} `, c.input.replaceAll(' ', '\n'), c.input.replaceAll(' ', '\t')] : [c.input];
+    const variants = want
+      ? [c.input, ` ${c.input} `, c.input.replaceAll(' ', '\n'), c.input.replaceAll(' ', '\t')]
+      : [c.input];
     for (const v of variants) {
       total++;
       if (accepts(v) !== want) failures.push(`${c.expect} ${JSON.stringify(v)}`);
@@ -61,7 +70,8 @@ test('compiler run cases: boolean structure and string escapes evaluate as in li
     } catch (e) {
       got = (e as Error).message;
     }
-    if (got !== c.expect_result) failures.push(`${JSON.stringify(c.input)}: want ${c.expect_result}, got ${String(got)}`);
+    if (got !== c.expect_result)
+      failures.push(`${JSON.stringify(c.input)}: want ${c.expect_result}, got ${String(got)}`);
   }
   report('compiler_run_cases', failures, cases.compiler_run_cases.length);
 });
@@ -81,7 +91,9 @@ test('compiler compile cases: the type x operator matrix and warnings match libs
       why = (e as Error).message;
     }
     if (failed !== c.expect_compile_fail || (!failed && warnings !== c.expected_warnings)) {
-      failures.push(`${JSON.stringify(c.input)}: want fail=${c.expect_compile_fail} warnings=${c.expected_warnings}, got fail=${failed} warnings=${warnings} ${why}`);
+      failures.push(
+        `${JSON.stringify(c.input)}: want fail=${c.expect_compile_fail} warnings=${c.expected_warnings}, got fail=${failed} warnings=${warnings} ${why}`,
+      );
     }
   }
   report('compiler_compile_cases', failures, cases.compiler_compile_cases.length);

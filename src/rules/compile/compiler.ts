@@ -118,7 +118,11 @@ class Compiler implements CompileContext {
       if (op === 'regex') this.fail("'regex' needs a constant pattern, not a field", r.pos, 'regex');
       const right = compileOperand(r.kind === 'val' ? r.field : r, this);
       if (typeClass(right.type) !== typeClass(left.type)) {
-        this.fail(`cannot compare '${left.text}' (${left.type}) with '${right.text}' (${right.type})`, r.pos, right.text);
+        this.fail(
+          `cannot compare '${left.text}' (${left.type}) with '${right.text}' (${right.type})`,
+          r.pos,
+          right.text,
+        );
       }
       return fieldPair(left, right, pairTest(op, typeClass(left.type)));
     }
@@ -187,7 +191,11 @@ function perValue(get: (ctx: EvalContext) => unknown, test: ScalarTest): Predica
   };
 }
 
-function fieldPair(left: CompiledOperand, right: CompiledOperand, test: (a: unknown, b: unknown) => boolean): Predicate {
+function fieldPair(
+  left: CompiledOperand,
+  right: CompiledOperand,
+  test: (a: unknown, b: unknown) => boolean,
+): Predicate {
   const lg = left.get;
   const rg = right.get;
   return (ctx) => {

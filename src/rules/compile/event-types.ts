@@ -81,7 +81,8 @@ function check(e: BinaryCheck, lists: ListTable): Types {
 function intersect(a: Types, b: Types): Types {
   if (a.kind === 'any') return b;
   if (b.kind === 'any') return a;
-  if (a.kind === 'only' && b.kind === 'only') return { kind: 'only', set: new Set([...a.set].filter((x) => b.set.has(x))) };
+  if (a.kind === 'only' && b.kind === 'only')
+    return { kind: 'only', set: new Set([...a.set].filter((x) => b.set.has(x))) };
   if (a.kind === 'except' && b.kind === 'except') return { kind: 'except', set: new Set([...a.set, ...b.set]) };
   const only = (a.kind === 'only' ? a : b).set;
   const except = (a.kind === 'except' ? a : b).set;
@@ -91,7 +92,8 @@ function intersect(a: Types, b: Types): Types {
 function unite(a: Types, b: Types): Types {
   if (a.kind === 'any' || b.kind === 'any') return ANY;
   if (a.kind === 'only' && b.kind === 'only') return { kind: 'only', set: new Set([...a.set, ...b.set]) };
-  if (a.kind === 'except' && b.kind === 'except') return { kind: 'except', set: new Set([...a.set].filter((x) => b.set.has(x))) };
+  if (a.kind === 'except' && b.kind === 'except')
+    return { kind: 'except', set: new Set([...a.set].filter((x) => b.set.has(x))) };
   const only = (a.kind === 'only' ? a : b).set;
   const except = (a.kind === 'except' ? a : b).set;
   return { kind: 'except', set: new Set([...except].filter((x) => !only.has(x))) };

@@ -95,11 +95,11 @@ export function parseIpNet(s: string): IpNet | undefined {
 
 /** Whether an event's address (a string, or a uint32 for IPv4) lies in the network. */
 export function ipInNet(value: unknown, net: IpNet): boolean {
-  if (typeof value === 'number') return !net.v6 && ((value & net.mask4) >>> 0) === net.base4;
+  if (typeof value === 'number') return !net.v6 && (value & net.mask4) >>> 0 === net.base4;
   if (typeof value !== 'string') return false;
   if (!net.v6) {
     const v4 = parseIpv4(value);
-    return v4 >= 0 && ((v4 & net.mask4) >>> 0) === net.base4;
+    return v4 >= 0 && (v4 & net.mask4) >>> 0 === net.base4;
   }
   const v6 = parseIpv6(value);
   return v6 !== undefined && (v6 & net.mask6) === net.base6;

@@ -22,7 +22,14 @@ const STRING_OPS = new Set<BinaryOperator>([
   'pmatch',
   'regex',
 ]);
-const BYTES_OPS = new Set<BinaryOperator>([...EVERY_TYPE, 'contains', 'startswith', 'endswith', 'bcontains', 'bstartswith']);
+const BYTES_OPS = new Set<BinaryOperator>([
+  ...EVERY_TYPE,
+  'contains',
+  'startswith',
+  'endswith',
+  'bcontains',
+  'bstartswith',
+]);
 const NUMBER_OPS = new Set<BinaryOperator>([...EVERY_TYPE, ...ORDER]);
 /** Flags also take `contains` (a bit test, or a name in their rendered form). */
 const FLAGS_OPS = new Set<BinaryOperator>([...NUMBER_OPS, 'contains']);

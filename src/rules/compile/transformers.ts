@@ -48,7 +48,11 @@ export function joinValues(values: readonly FieldValue[], sep: string): FieldVal
  */
 export function getOption(v: FieldValue, option: string): FieldValue {
   if (v === undefined) return undefined;
-  const args: string[] = Array.isArray(v) ? v.map(asText) : asText(v).split(/\s+/).filter((s) => s !== '');
+  const args: string[] = Array.isArray(v)
+    ? v.map(asText)
+    : asText(v)
+        .split(/\s+/)
+        .filter((s) => s !== '');
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     if (a === option) return args[i + 1];

@@ -78,7 +78,15 @@ test('string operators', () => {
 });
 
 test('a missing field makes every comparison false, even != and not-in; exists tests presence', () => {
-  for (const cond of ['proc.name = x', 'proc.name != x', 'proc.name contains x', 'proc.name in (x)', 'fd.num > 1', 'fd.num != 1', 'proc.name exists']) {
+  for (const cond of [
+    'proc.name = x',
+    'proc.name != x',
+    'proc.name contains x',
+    'proc.name in (x)',
+    'fd.num > 1',
+    'fd.num != 1',
+    'proc.name exists',
+  ]) {
     assert.equal(run(cond, {}), false, cond);
   }
   assert.equal(run('not proc.name exists', {}), true);
@@ -173,7 +181,7 @@ test('transformers and val()', () => {
     ['proc.name = val(proc.pname)', false],
     ['proc.name != val(proc.pname)', true],
     ['b64(fd.name) exists', true],
-    ["b64(evt.type) = val(evt.type)", false],
+    ['b64(evt.type) = val(evt.type)', false],
     ['basename(fd.name) = shadow', true],
     ['len(proc.args) > 2', true],
     ['len(proc.args) = 3', true],

@@ -45,6 +45,9 @@ test('event types through macros and lists', () => {
 
 test('referenced fields, through macros, transformers and val()', () => {
   const macros = new Map<string, Expr>([['m', parseCondition('proc.aname[2] = sshd')]]);
-  const f = referencedFields(parseCondition('m and tolower(proc.name) = val(proc.pname) and not fd.name exists'), macros);
+  const f = referencedFields(
+    parseCondition('m and tolower(proc.name) = val(proc.pname) and not fd.name exists'),
+    macros,
+  );
   assert.deepEqual([...f].sort(), ['fd.name', 'proc.aname[2]', 'proc.name', 'proc.pname']);
 });

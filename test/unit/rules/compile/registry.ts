@@ -2,7 +2,14 @@
  * A FieldRegistry for tests: fields are declared with their libsinsp types, and an event is a
  * plain record from `name` (or `name[arg]`) to the value the extractor returns.
  */
-import type { EvalContext, FieldArg, FieldDef, FieldRegistry, FieldType, FieldValue } from '../../../../src/rules/fields/types.js';
+import type {
+  EvalContext,
+  FieldArg,
+  FieldDef,
+  FieldRegistry,
+  FieldType,
+  FieldValue,
+} from '../../../../src/rules/fields/types.js';
 
 export type FakeEvent = Record<string, FieldValue>;
 

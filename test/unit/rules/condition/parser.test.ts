@@ -28,13 +28,21 @@ test('precedence: not binds tighter than and, and tighter than or', () => {
     kind: 'or',
     children: [m('a'), { kind: 'and', children: [m('b'), { kind: 'not', child: m('c') }] }],
   });
-  assert.deepEqual(p('(a or b) and c'), { kind: 'and', children: [{ kind: 'or', children: [m('a'), m('b')] }, m('c')] });
+  assert.deepEqual(p('(a or b) and c'), {
+    kind: 'and',
+    children: [{ kind: 'or', children: [m('a'), m('b')] }, m('c')],
+  });
   assert.deepEqual(p('not not a'), m('a'));
   assert.deepEqual(p('not(a)and(b)'), { kind: 'and', children: [{ kind: 'not', child: m('a') }, m('b')] });
 });
 
 test('checks: fields with arguments, operators and values', () => {
-  assert.deepEqual(p('proc.aname[2] = bash'), { kind: 'binary', op: '=', left: f('proc.aname', '2'), right: v('bash') });
+  assert.deepEqual(p('proc.aname[2] = bash'), {
+    kind: 'binary',
+    op: '=',
+    left: f('proc.aname', '2'),
+    right: v('bash'),
+  });
   assert.deepEqual(p('proc.env[HOME] exists'), { kind: 'unary', op: 'exists', left: f('proc.env', 'HOME') });
   assert.deepEqual(p('evt.arg.name contains /etc'), {
     kind: 'binary',
@@ -48,18 +56,33 @@ test('checks: fields with arguments, operators and values', () => {
     left: f('container.label', 'a b'),
     right: v('x'),
   });
-  assert.deepEqual(p('proc.name=runc:[0:PARENT]'), { kind: 'binary', op: '=', left: f('proc.name'), right: v('runc:[0:PARENT]') });
+  assert.deepEqual(p('proc.name=runc:[0:PARENT]'), {
+    kind: 'binary',
+    op: '=',
+    left: f('proc.name'),
+    right: v('runc:[0:PARENT]'),
+  });
   assert.deepEqual(p('fd.num >= 0x1F'), { kind: 'binary', op: '>=', left: f('fd.num'), right: v('0x1F') });
   for (const op of ['=', '==', '!=', '<', '<=', '>', '>=']) {
     assert.equal((parseCondition(`a.b ${op} 1`) as { op: string }).op, op);
   }
-  for (const op of ['contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'regex']) {
+  for (const op of [
+    'contains',
+    'icontains',
+    'bcontains',
+    'startswith',
+    'bstartswith',
+    'endswith',
+    'glob',
+    'iglob',
+    'regex',
+  ]) {
     assert.equal((parseCondition(`a.b ${op} x`) as { op: string }).op, op);
   }
 });
 
 test('lists: literal, named, empty, quoted items', () => {
-  assert.deepEqual(p("evt.type in (open, 'a b', \"c\")"), {
+  assert.deepEqual(p('evt.type in (open, \'a b\', "c")'), {
     kind: 'binary',
     op: 'in',
     left: f('evt.type'),
@@ -71,7 +94,12 @@ test('lists: literal, named, empty, quoted items', () => {
     left: f('proc.name'),
     right: { kind: 'listref', name: 'shell_binaries' },
   });
-  assert.deepEqual(p('fd.name pmatch ()'), { kind: 'binary', op: 'pmatch', left: f('fd.name'), right: { kind: 'list', items: [] } });
+  assert.deepEqual(p('fd.name pmatch ()'), {
+    kind: 'binary',
+    op: 'pmatch',
+    left: f('fd.name'),
+    right: { kind: 'list', items: [] },
+  });
 });
 
 test('modifiers oneof/anyof/allof take a list or a list name; alone they are plain values', () => {
@@ -108,7 +136,12 @@ test('transformers on both sides, val(), join', () => {
     left: { kind: 'transform', name: 'len', args: [f('proc.args')] },
     right: v('2'),
   });
-  assert.deepEqual(p('proc.name = val(proc.pname)'), { kind: 'binary', op: '=', left: f('proc.name'), right: { kind: 'val', field: f('proc.pname') } });
+  assert.deepEqual(p('proc.name = val(proc.pname)'), {
+    kind: 'binary',
+    op: '=',
+    left: f('proc.name'),
+    right: { kind: 'val', field: f('proc.pname') },
+  });
   assert.deepEqual(p('join("-", (fd.name, "x", 1)) = a'), {
     kind: 'binary',
     op: '=',
@@ -124,7 +157,7 @@ test('transformers on both sides, val(), join', () => {
 });
 
 test('escapes in quoted strings', () => {
-  const val = (s: string) => ((parseCondition(s) as Expr & { right: { value: string } }).right.value);
+  const val = (s: string) => (parseCondition(s) as Expr & { right: { value: string } }).right.value;
   assert.equal(val("a.b = 'it\\'s'"), "it's");
   assert.equal(val('a.b = "say \\"hi\\""'), 'say "hi"');
   assert.equal(val(String.raw`a.b = "t\tn\n\\x"`), 't\tn\n\\x');

@@ -14,7 +14,12 @@ export type WarningCode =
   | 'LOAD_UNUSED_LIST'
   | 'LOAD_NO_EVTTYPE'
   | 'LOAD_APPEND_NO_VALUES'
-  | 'LOAD_IGNORED_KEY';
+  | 'LOAD_IGNORED_KEY'
+  | 'LOAD_DEPRECATED_ITEM'
+  | 'LOAD_UNKNOWN_SOURCE'
+  | 'LOAD_INVALID_MACRO_NAME'
+  | 'LOAD_INVALID_LIST_NAME'
+  | 'LOAD_EXCEPTION_NAME_NOT_UNIQUE';
 
 export type DiagnosticCode = ErrorCode | WarningCode;
 

@@ -9,6 +9,9 @@ import { readEntries, scalarString, stringListOf, textOf } from './yaml-nodes.js
 import type { Diagnostics, SourceFile } from './source.js';
 import type { ExceptionScalarOrList, ExceptionValue, RuleException, SourcePos } from './types.js';
 
+/** With a single field the values form one list, so only list operators make sense (Falco's rule). */
+const SINGLE_FIELD_OPERATORS = ['in', 'pmatch', 'intersects'];
+
 /** The comparison operators of the condition language an exception may use. */
 const OPERATORS = new Set([
   '=',
@@ -193,29 +196,7 @@ export function finishException(ctx: Ctx, def: ExceptionDef, existing?: RuleExce
   else if (def.comps !== undefined) comps = def.comps;
   else comps = typeof fields === 'string' ? 'in' : fields.map(() => '=');
 
-  if (existing === undefined) {
-    if (typeof fields === 'string' ? Array.isArray(comps) : !Array.isArray(comps) || comps.length !== fields.length) {
-      const want = typeof fields === 'string' ? 'a single operator' : `${fields.length} operators`;
-      diags.error(
-        src,
-        def.compsPos,
-        'LOAD_ERR_VALIDATE',
-        `Exception '${def.name}': fields and comps lists must have equal length (expected ${want})`,
-      );
-      return undefined;
-    }
-    for (const c of typeof comps === 'string' ? [comps] : comps) {
-      if (!OPERATORS.has(c)) {
-        diags.error(
-          src,
-          def.compsPos,
-          'LOAD_ERR_VALIDATE',
-          `Exception '${def.name}': '${c}' is not a comparison operator`,
-        );
-        return undefined;
-      }
-    }
-  }
+  if (existing === undefined && !checkComps(ctx, def, fields, comps)) return undefined;
 
   const values: ExceptionValue[] = [];
   for (const v of def.values) {
@@ -248,4 +229,30 @@ export function finishException(ctx: Ctx, def: ExceptionDef, existing?: RuleExce
     values: existing === undefined ? values : [...existing.values, ...values],
     pos: existing?.pos ?? def.pos,
   };
+}
+
+function checkComps(ctx: Ctx, def: ExceptionDef, fields: string | string[], comps: string | string[]): boolean {
+  const fail = (message: string): false => {
+    ctx.diags.error(
+      ctx.src,
+      def.comps === undefined ? def.pos : def.compsPos,
+      'LOAD_ERR_VALIDATE',
+      `Exception '${def.name}': ${message}`,
+    );
+    return false;
+  };
+  if (typeof fields === 'string') {
+    if (typeof comps !== 'string') return fail('fields and comps must both be strings');
+    if (!SINGLE_FIELD_OPERATORS.includes(comps)) {
+      return fail(`when fields is a single field, comps must be one of ${SINGLE_FIELD_OPERATORS.join(', ')}`);
+    }
+    return true;
+  }
+  if (typeof comps === 'string' || comps.length !== fields.length) {
+    return fail(`fields and comps lists must have equal length (expected ${fields.length} operators)`);
+  }
+  for (const c of comps) {
+    if (!OPERATORS.has(c)) return fail(`'${c}' is not a supported comparison operator`);
+  }
+  return true;
 }

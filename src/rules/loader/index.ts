@@ -1,6 +1,6 @@
 /** The Falco rules-file loader: YAML items → a resolved ruleset with located diagnostics. */
 export { loadRulesFiles, loadRulesSources, loadRulesText } from './load.js';
-export type { RulesText } from './load.js';
+export type { LoadOptions, RulesText } from './load.js';
 export type {
   LoadResult,
   LoadedRule,

@@ -24,6 +24,14 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
       return undefined;
     }
     append = b;
+    if (append) {
+      diags.warn(
+        src,
+        appendEntry.keyPos,
+        'LOAD_DEPRECATED_ITEM',
+        "'append: true' is deprecated: list the key under 'override' instead (e.g. 'condition: append')",
+      );
+    }
   }
   const overrideEntry = entries.get('override');
   if (overrideEntry === undefined) return append ? { kind: 'append' } : { kind: 'define' };
@@ -72,7 +80,7 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
         src,
         e.keyPos,
         'LOAD_ERR_YAML_VALIDATE',
-        `An override is defined for '${e.key}' but the item gives no value for it`,
+        `An ${mode} override for '${e.key}' was specified but '${e.key}' is not defined`,
       );
       ok = false;
       continue;
@@ -87,7 +95,7 @@ export function itemMode(ctx: ItemCtx, kind: ItemKind, nameKey: string): ItemMod
       src,
       e.keyPos,
       'LOAD_ERR_YAML_VALIDATE',
-      `Key '${e.key}' is given without an override in an item that has 'override'`,
+      `Unexpected key '${e.key}': no corresponding entry under 'override' is defined`,
     );
     ok = false;
   }

@@ -12,6 +12,16 @@ export function applyListItem(ctx: ItemCtx): void {
   const name = itemName(ctx, 'list');
   const mode = itemMode(ctx, 'list', 'list');
   if (name === undefined || mode === undefined) return;
+  // Falco's bare-string rule for list names: a name a condition can refer to inside `( )`.
+  if (!/^[^()"'\s=,]+$/.test(name)) {
+    const at = entries.get('list')?.valuePos ?? ctx.pos;
+    diags.warn(
+      src,
+      at,
+      'LOAD_INVALID_LIST_NAME',
+      `List name '${name}' is invalid: it should match [^()"'[:space:]=,]+`,
+    );
+  }
   const itemsEntry = entries.get('items');
   if (itemsEntry === undefined) {
     diags.error(src, ctx.pos, 'LOAD_ERR_YAML_VALIDATE', "Item has no mapping for key 'items'");

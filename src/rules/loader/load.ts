@@ -26,6 +26,11 @@ const HANDLERS: [string, (ctx: ItemCtx) => void][] = [
   ['rule', applyRuleItem],
 ];
 
+export interface LoadOptions {
+  /** Event sources Harrier can evaluate (default: syscall); rules for others load with a warning. */
+  sources?: readonly string[];
+}
+
 export interface RulesText {
   /** The name diagnostics use (usually the path). */
   name: string;
@@ -33,7 +38,7 @@ export interface RulesText {
 }
 
 /** Reads and loads rules files; throws only when a file cannot be read. */
-export async function loadRulesFiles(paths: readonly string[]): Promise<LoadResult> {
+export async function loadRulesFiles(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const files: RulesText[] = [];
   for (const path of paths) {
     let text: string;
@@ -45,18 +50,18 @@ export async function loadRulesFiles(paths: readonly string[]): Promise<LoadResu
     }
     files.push({ name: path, text });
   }
-  return loadRulesSources(files);
+  return loadRulesSources(files, options);
 }
 
 /** Loads one rules text, for tests and for rules that do not come from a file. */
-export function loadRulesText(text: string, fileName = 'rules.yaml'): LoadResult {
-  return loadRulesSources([{ name: fileName, text }]);
+export function loadRulesText(text: string, fileName = 'rules.yaml', options: LoadOptions = {}): LoadResult {
+  return loadRulesSources([{ name: fileName, text }], options);
 }
 
 /** Loads several rules texts in order, as Falco loads `-r a -r b`. */
-export function loadRulesSources(files: readonly RulesText[]): LoadResult {
+export function loadRulesSources(files: readonly RulesText[], options: LoadOptions = {}): LoadResult {
   const diags = new Diagnostics();
-  const state = emptyState();
+  const state = emptyState(options.sources ?? ['syscall']);
   const sources = new Map<string, SourceFile>();
   for (const f of files) {
     const src = new SourceFile(f.name, f.text);

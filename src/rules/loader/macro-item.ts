@@ -11,6 +11,16 @@ export function applyMacroItem(ctx: ItemCtx): void {
   const name = itemName(ctx, 'macro');
   const mode = itemMode(ctx, 'macro', 'macro');
   if (name === undefined || mode === undefined) return;
+  // A macro is referred to as a bare identifier in conditions, so Falco asks for one.
+  if (!/^[a-zA-Z]+[a-zA-Z0-9_]*$/.test(name)) {
+    const at = entries.get('macro')?.valuePos ?? ctx.pos;
+    diags.warn(
+      src,
+      at,
+      'LOAD_INVALID_MACRO_NAME',
+      `Macro name '${name}' is invalid: it should match [a-zA-Z]+[a-zA-Z0-9_]*`,
+    );
+  }
   const condEntry = entries.get('condition');
   if (condEntry === undefined) {
     diags.error(src, ctx.pos, 'LOAD_ERR_YAML_VALIDATE', "Item has no mapping for key 'condition'");
@@ -22,6 +32,10 @@ export function applyMacroItem(ctx: ItemCtx): void {
     return;
   }
   if (mode.kind === 'define') {
+    if (condition.trim() === '') {
+      diags.error(src, condEntry.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'condition' must be non-empty");
+      return;
+    }
     state.macros.set(name, { condition, pos: ctx.pos, conditionPos: condEntry.valuePos });
     return;
   }

@@ -25,7 +25,7 @@ export function applyRuleItem(ctx: ItemCtx): void {
   const { state } = ctx;
   const target = state.rules.get(name);
   if (mode.kind === 'define') {
-    if (isToggle(ctx)) toggle(ctx, name, target, fields.enabled ?? true);
+    if (isToggle(ctx)) toggle(ctx, name, target, fields.enabled);
     else define(ctx, name, fields);
     return;
   }
@@ -47,16 +47,41 @@ export function applyRuleItem(ctx: ItemCtx): void {
   else override(ctx, target, fields, mode.keys);
 }
 
-/** Falco's shorthand: an item with just `rule` and `enabled` switches an existing rule. */
+/**
+ * Falco's older shorthand: a rule item with none of condition, output, desc and priority is not a
+ * definition but switches an existing rule with its `enabled` key.
+ */
 function isToggle(ctx: ItemCtx): boolean {
-  if (!ctx.entries.has('enabled')) return false;
-  for (const key of ctx.entries.keys()) {
-    if (key !== 'rule' && key !== 'enabled' && RULE_KEYS.has(key)) return false;
-  }
-  return true;
+  return REQUIRED.every((key) => !ctx.entries.has(key));
 }
 
-function toggle(ctx: ItemCtx, name: string, target: RuleState | undefined, enabled: boolean): void {
+function toggle(ctx: ItemCtx, name: string, target: RuleState | undefined, enabled: boolean | undefined): void {
+  const { src, diags } = ctx;
+  if (enabled === undefined) {
+    diags.error(
+      src,
+      ctx.pos,
+      'LOAD_ERR_YAML_VALIDATE',
+      `Rule '${name}': item has none of condition, output, desc, priority, so it must have 'enabled' (to switch an existing rule)`,
+    );
+    return;
+  }
+  diags.warn(
+    src,
+    ctx.entries.get('enabled')?.keyPos ?? ctx.pos,
+    'LOAD_DEPRECATED_ITEM',
+    "A rule item with only 'enabled' is deprecated: use 'override: {enabled: replace}'",
+  );
+  for (const e of ctx.entries.values()) {
+    if (e.key !== 'rule' && e.key !== 'enabled' && RULE_KEYS.has(e.key)) {
+      diags.warn(
+        src,
+        e.keyPos,
+        'LOAD_IGNORED_KEY',
+        `Key '${e.key}' is ignored in an item that only switches rule '${name}'`,
+      );
+    }
+  }
   if (target === undefined) {
     const e = ctx.entries.get('rule');
     ctx.diags.error(
@@ -71,30 +96,49 @@ function toggle(ctx: ItemCtx, name: string, target: RuleState | undefined, enabl
 }
 
 function define(ctx: ItemCtx, name: string, f: RuleFields): void {
+  const { src, diags, state } = ctx;
   let ok = true;
   for (const key of REQUIRED) {
-    if (f[key] === undefined) {
-      ctx.diags.error(
-        ctx.src,
-        ctx.pos,
-        'LOAD_ERR_YAML_VALIDATE',
-        `Rule '${name}': item has no mapping for key '${key}'`,
-      );
+    const value = f[key];
+    if (value === undefined) {
+      diags.error(src, ctx.pos, 'LOAD_ERR_YAML_VALIDATE', `Rule '${name}': item has no mapping for key '${key}'`);
+      ok = false;
+    } else if (value.trim() === '') {
+      const at = ctx.entries.get(key)?.valuePos ?? ctx.pos;
+      diags.error(src, at, 'LOAD_ERR_YAML_VALIDATE', `Rule '${name}': value of '${key}' must be non-empty`);
       ok = false;
     }
   }
+  const source = f.source === undefined || f.source === '' ? 'syscall' : f.source;
+  const sourcePos = ctx.entries.get('source')?.valuePos ?? ctx.pos;
+  const previous = state.rules.get(name);
+  if (previous !== undefined && previous.source !== source) {
+    const why = `('${previous.source}' before, '${source}' now)`;
+    diags.error(
+      src,
+      sourcePos,
+      'LOAD_ERR_VALIDATE',
+      `Rule '${name}' has been re-defined with a different source ${why}`,
+    );
+    ok = false;
+  }
   const exceptions = mergeExceptions(ctx, name, [], f.exceptions ?? [], false);
-  if (!ok || exceptions === undefined || f.condition === undefined || f.output === undefined) return;
-  if (f.desc === undefined || f.priority === undefined) return;
-  const condEntry = ctx.entries.get('condition');
-  ctx.state.rules.set(name, {
+  const { condition, output, desc, priority } = f;
+  if (!ok || exceptions === undefined) return;
+  if (condition === undefined || output === undefined || desc === undefined || priority === undefined) return;
+  if (!state.sources.has(source)) {
+    const msg = `Unknown source ${source}: rule '${name}' is loaded but cannot be evaluated`;
+    diags.warn(src, sourcePos, 'LOAD_UNKNOWN_SOURCE', msg);
+  }
+  state.rules.set(name, {
     name,
-    desc: f.desc,
-    condition: f.condition,
-    output: f.output,
-    priority: f.priority,
-    tags: f.tags ?? [],
-    source: f.source === undefined || f.source === '' ? 'syscall' : f.source,
+    desc,
+    condition,
+    // Falco trims outputs (a block scalar ends with a newline) and keeps tags as a set.
+    output: output.trim(),
+    priority,
+    tags: [...new Set(f.tags ?? [])],
+    source,
     enabled: f.enabled ?? true,
     exceptions,
     warnEvttypes: f.warnEvttypes ?? true,
@@ -102,7 +146,7 @@ function define(ctx: ItemCtx, name: string, f: RuleFields): void {
     capture: f.capture ?? false,
     captureDuration: f.captureDuration,
     pos: ctx.pos,
-    conditionPos: condEntry?.valuePos ?? ctx.pos,
+    conditionPos: ctx.entries.get('condition')?.valuePos ?? ctx.pos,
   });
 }
 
@@ -128,7 +172,7 @@ function legacyAppend(ctx: ItemCtx, name: string, target: RuleState, f: RuleFiel
   }
   const exceptions = mergeExceptions(ctx, name, target.exceptions, f.exceptions ?? [], true);
   if (exceptions === undefined) return;
-  if (f.condition !== undefined) target.condition = `${target.condition} ${f.condition}`;
+  if (f.condition !== undefined) target.condition = joinText(target.condition, f.condition);
   target.exceptions = exceptions;
 }
 
@@ -152,17 +196,17 @@ function override(ctx: ItemCtx, target: RuleState, f: RuleFields, keys: Map<stri
     switch (key) {
       case 'condition':
         if (f.condition === undefined) break;
-        target.condition = append ? `${target.condition} ${f.condition}` : f.condition;
+        target.condition = append ? joinText(target.condition, f.condition) : f.condition;
         if (!append) target.conditionPos = ctx.entries.get('condition')?.valuePos ?? target.conditionPos;
         break;
       case 'output':
-        if (f.output !== undefined) target.output = append ? `${target.output} ${f.output}` : f.output;
+        if (f.output !== undefined) target.output = append ? joinText(target.output, f.output.trim()) : f.output.trim();
         break;
       case 'desc':
-        if (f.desc !== undefined) target.desc = append ? `${target.desc} ${f.desc}` : f.desc;
+        if (f.desc !== undefined) target.desc = append ? joinText(target.desc, f.desc) : f.desc;
         break;
       case 'tags':
-        if (f.tags !== undefined) target.tags = append ? [...new Set([...target.tags, ...f.tags])] : f.tags;
+        if (f.tags !== undefined) target.tags = [...new Set(append ? [...target.tags, ...f.tags] : f.tags)];
         break;
       case 'exceptions':
         target.exceptions = exceptions;
@@ -203,16 +247,19 @@ function mergeExceptions(
   const out = base.map((e) => ({ ...e }));
   let ok = true;
   for (const def of defs) {
-    const i = out.findIndex((e) => e.name === def.name);
-    if (i >= 0 && !appending) {
-      ctx.diags.error(
-        ctx.src,
-        def.pos,
-        'LOAD_ERR_VALIDATE',
-        `Rule '${rule}' defines exception '${def.name}' more than once`,
-      );
-      ok = false;
-      continue;
+    const i = appending ? out.findIndex((e) => e.name === def.name) : -1;
+    if (!appending && out.some((e) => e.name === def.name)) {
+      const msg = `Rule '${rule}' has more than one exception named '${def.name}'`;
+      ctx.diags.warn(ctx.src, def.pos, 'LOAD_EXCEPTION_NAME_NOT_UNIQUE', msg);
+    }
+    if (appending && def.values.length === 0) {
+      if (i < 0) {
+        const msg = `Appended exception '${def.name}' is new to rule '${rule}', so it must have values`;
+        ctx.diags.error(ctx.src, def.pos, 'LOAD_ERR_VALIDATE', msg);
+        ok = false;
+        continue;
+      }
+      ctx.diags.warn(ctx.src, def.pos, 'LOAD_APPEND_NO_VALUES', `Appending to exception '${def.name}' with no values`);
     }
     const done = finishException(ctx, def, i >= 0 ? out[i] : undefined);
     if (done === undefined) ok = false;
@@ -220,4 +267,9 @@ function mergeExceptions(
     else out.push(done);
   }
   return ok ? out : undefined;
+}
+
+/** Falco joins appended text with one space, and only when there is text to append. */
+function joinText(base: string, more: string): string {
+  return more === '' ? base : `${base} ${more}`;
 }

@@ -21,10 +21,19 @@ export interface LoaderState {
   rules: Map<string, RuleState>;
   engineVersion: Semver | undefined;
   plugins: PluginRequirement[];
+  /** Event sources the caller can evaluate; rules for others load with a warning. */
+  sources: ReadonlySet<string>;
 }
 
-export function emptyState(): LoaderState {
-  return { lists: new Map(), macros: new Map(), rules: new Map(), engineVersion: undefined, plugins: [] };
+export function emptyState(sources: Iterable<string>): LoaderState {
+  return {
+    lists: new Map(),
+    macros: new Map(),
+    rules: new Map(),
+    engineVersion: undefined,
+    plugins: [],
+    sources: new Set(sources),
+  };
 }
 
 export interface ItemCtx {

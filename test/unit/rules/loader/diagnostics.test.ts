@@ -189,7 +189,8 @@ test('appending nothing to a list or macro is a warning', () => {
   condition: proc.name in (l)
 - list: l
   items: []
-  append: true
+  override:
+    items: append
 - macro: m
   condition: ""
   override:
@@ -198,7 +199,7 @@ ${okRule.replace('evt.type = open', 'm')}`);
   assert.deepEqual(r.errors, []);
   assert.deepEqual(at(r.warnings), [
     ['LOAD_APPEND_NO_VALUES', "Appending to list 'l' with no items", 7, 10],
-    ['LOAD_APPEND_NO_VALUES', "Appending to macro 'm' with an empty condition", 10, 14],
+    ['LOAD_APPEND_NO_VALUES', "Appending to macro 'm' with an empty condition", 11, 14],
   ]);
   assert.equal(r.macros.get('m')?.condition, 'proc.name in (l)');
 });

@@ -155,7 +155,7 @@ test('mismatched fields, comps and values are errors at the offending entry', ()
       ["Exception 'a': fields and comps lists must have equal length (expected 2 operators)", 10, 14],
       ["Exception 'b': fields and values lists must have equal length (2 fields, 1 values)", 15, 11],
       ["Exception 'c' has a single field, so its values must be strings, not lists", 19, 11],
-      ["Exception 'd': 'like' is not a comparison operator", 22, 14],
+      ["Exception 'd': when fields is a single field, comps must be one of in, pmatch, intersects", 22, 14],
       ["Exception 'e' has no 'fields'", 23, 7],
     ],
   );

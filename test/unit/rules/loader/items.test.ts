@@ -11,7 +11,20 @@ test('files load in order: later files append to, override and toggle earlier it
   const local = fixture('local.yaml');
   const r = await loadRulesFiles([base, local]);
   assert.deepEqual(r.errors, []);
-  assert.deepEqual(r.warnings, []);
+  // local.yaml uses the older forms on purpose; Falco loads them with deprecation warnings.
+  assert.deepEqual(
+    r.warnings.map((w) => [w.code, w.file, w.line, w.col]),
+    [
+      ['LOAD_DEPRECATED_ITEM', local, 6, 3],
+      ['LOAD_DEPRECATED_ITEM', local, 10, 3],
+      ['LOAD_DEPRECATED_ITEM', local, 14, 3],
+      ['LOAD_DEPRECATED_ITEM', local, 17, 3],
+    ],
+  );
+  assert.equal(
+    r.warnings[3]?.message,
+    "A rule item with only 'enabled' is deprecated: use 'override: {enabled: replace}'",
+  );
   assert.equal(r.requiredEngineVersion, '0.31.0');
   assert.deepEqual(r.lists.get('editors')?.items, ['vi', 'nano', 'vim']);
   assert.equal(
@@ -96,7 +109,21 @@ test('legacy rule append needs a condition or exceptions; other keys are ignored
   );
   assert.deepEqual(
     r.warnings.map((e) => [e.code, e.message, e.line, e.col]),
-    [['LOAD_IGNORED_KEY', "Key 'priority' is ignored with 'append: true' (use 'override' to change it)", 13, 3]],
+    [
+      [
+        'LOAD_DEPRECATED_ITEM',
+        "'append: true' is deprecated: list the key under 'override' instead (e.g. 'condition: append')",
+        8,
+        3,
+      ],
+      [
+        'LOAD_DEPRECATED_ITEM',
+        "'append: true' is deprecated: list the key under 'override' instead (e.g. 'condition: append')",
+        11,
+        3,
+      ],
+      ['LOAD_IGNORED_KEY', "Key 'priority' is ignored with 'append: true' (use 'override' to change it)", 13, 3],
+    ],
   );
   assert.equal(r.rules[0]!.priority, 'NOTICE');
   assert.equal(r.rules[0]!.condition, 'evt.type = open and proc.name = x');

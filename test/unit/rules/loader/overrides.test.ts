@@ -216,9 +216,9 @@ test('override needs the value it overrides, and every given key needs an overri
   assert.deepEqual(
     r.errors.map((e) => [e.message, e.line, e.col]),
     [
-      ["An override is defined for 'condition' but the item gives no value for it", 5, 5],
-      ["Key 'output' is given without an override in an item that has 'override'", 3, 3],
-      ["Key 'desc' is given without an override in an item that has 'override'", 8, 3],
+      ["An append override for 'condition' was specified but 'condition' is not defined", 5, 5],
+      ["Unexpected key 'output': no corresponding entry under 'override' is defined", 3, 3],
+      ["Unexpected key 'desc': no corresponding entry under 'override' is defined", 8, 3],
     ],
   );
 });

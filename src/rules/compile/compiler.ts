@@ -5,7 +5,7 @@
  * met (a cycle is an error) and list names in value lists expand as Falco does.
  */
 import type { BinaryCheck, Expr, Position, UnaryCheck, ValueLit } from '../condition/ast.js';
-import { ConditionCompileError } from '../condition/errors.js';
+import { ConditionCompileError, type CompileErrorCode } from '../condition/errors.js';
 import { parseCondition } from '../condition/parser.js';
 import type { EvalContext, FieldRegistry } from '../fields/types.js';
 import type { CompileContext, CompileWarning } from './context.js';
@@ -60,8 +60,8 @@ class Compiler implements CompileContext {
     this.lists = o.lists ?? EMPTY_LISTS;
   }
 
-  fail(reason: string, pos: Position, text: string): never {
-    throw new ConditionCompileError(reason, pos, text, [...this.chain]);
+  fail(code: CompileErrorCode, reason: string, pos: Position, text: string): never {
+    throw new ConditionCompileError(code, reason, pos, text, [...this.chain]);
   }
 
   warn(message: string, pos: Position): void {
@@ -89,8 +89,8 @@ class Compiler implements CompileContext {
 
   private macro(name: string, pos: Position): Predicate {
     const body = this.macros.get(name);
-    if (body === undefined) return this.fail(`undefined macro '${name}'`, pos, name);
-    if (this.chain.includes(name)) return this.fail(`macro '${name}' refers to itself`, pos, name);
+    if (body === undefined) return this.fail('undefined-macro', `undefined macro '${name}'`, pos, name);
+    if (this.chain.includes(name)) return this.fail('macro-cycle', `macro '${name}' refers to itself`, pos, name);
     this.chain.push(name);
     try {
       return this.expr(body);
@@ -111,14 +111,15 @@ class Compiler implements CompileContext {
     const left = compileOperand(e.left, this);
     const op = e.op;
     if (!operatorAllowed(left.type, op)) {
-      this.fail(`operator '${op}' is not valid for '${left.text}' (a ${left.type} field)`, e.pos, op);
+      this.fail('operator-type', `operator '${op}' is not valid for '${left.text}' (a ${left.type} field)`, e.pos, op);
     }
     const r = e.right;
     if (r.kind === 'val' || r.kind === 'transform') {
-      if (op === 'regex') this.fail("'regex' needs a constant pattern, not a field", r.pos, 'regex');
+      if (op === 'regex') this.fail('operator-type', "'regex' needs a constant pattern, not a field", r.pos, 'regex');
       const right = compileOperand(r.kind === 'val' ? r.field : r, this);
       if (typeClass(right.type) !== typeClass(left.type)) {
         this.fail(
+          'operator-type',
           `cannot compare '${left.text}' (${left.type}) with '${right.text}' (${right.type})`,
           r.pos,
           right.text,
@@ -174,7 +175,7 @@ class Compiler implements CompileContext {
     try {
       return f();
     } catch (err) {
-      if (err instanceof ValueError) this.fail(err.message, at.pos, at.value);
+      if (err instanceof ValueError) this.fail('value', err.message, at.pos, at.value);
       throw err;
     }
   }

@@ -44,22 +44,25 @@ export function resolveField(f: FieldRef, cx: CompileContext): { def: FieldDef; 
 function compileField(f: FieldRef, cx: CompileContext): CompiledOperand {
   const text = fieldText(f);
   const r = resolveField(f, cx);
-  if (r === undefined) return cx.fail(`unknown field '${f.name}'`, f.pos, text);
+  if (r === undefined) return cx.fail('unknown-field', `unknown field '${f.name}'`, f.pos, text);
   const { def, arg } = r;
   const isIndex = arg !== undefined && /^[0-9]+$/.test(arg);
   switch (def.arg) {
     case 'none':
-      if (arg !== undefined) cx.fail(`field '${def.name}' takes no argument`, f.pos, text);
+      if (arg !== undefined) cx.fail('field-argument', `field '${def.name}' takes no argument`, f.pos, text);
       break;
     case 'required-index':
-      if (arg === undefined) cx.fail(`field '${def.name}' needs an index argument, as in ${def.name}[1]`, f.pos, text);
-      if (!isIndex) cx.fail(`the argument of '${def.name}' must be a number`, f.pos, text);
+      if (arg === undefined)
+        cx.fail('field-argument', `field '${def.name}' needs an index argument, as in ${def.name}[1]`, f.pos, text);
+      if (!isIndex) cx.fail('field-argument', `the argument of '${def.name}' must be a number`, f.pos, text);
       break;
     case 'index':
-      if (arg !== undefined && !isIndex) cx.fail(`the argument of '${def.name}' must be a number`, f.pos, text);
+      if (arg !== undefined && !isIndex)
+        cx.fail('field-argument', `the argument of '${def.name}' must be a number`, f.pos, text);
       break;
     case 'required-key':
-      if (arg === undefined) cx.fail(`field '${def.name}' needs an argument, as in ${def.name}[name]`, f.pos, text);
+      if (arg === undefined)
+        cx.fail('field-argument', `field '${def.name}' needs an argument, as in ${def.name}[name]`, f.pos, text);
       break;
     default:
       break;
@@ -88,7 +91,12 @@ function compileTransform(t: TransformExpr, cx: CompileContext): CompiledOperand
     return { type: 'uint', isList: false, get: (ctx) => length(g(ctx)), text };
   }
   if (typeClass(inner.type) !== 'string') {
-    cx.fail(`transformer '${t.name}' needs a string field, '${inner.text}' is ${inner.type}`, t.pos, text);
+    cx.fail(
+      'transformer',
+      `transformer '${t.name}' needs a string field, '${inner.text}' is ${inner.type}`,
+      t.pos,
+      text,
+    );
   }
   const g = inner.get;
   if (t.name === 'getopt') {

@@ -32,14 +32,23 @@ export class ConditionSyntaxError extends ConditionError {
   }
 }
 
+/**
+ * Why a condition does not compile, for callers that treat some causes differently (Falco's
+ * `skip-if-unknown-filter` skips a rule only for an unknown field).
+ */
+export type CompileErrorCode =
+  'unknown-field' | 'field-argument' | 'undefined-macro' | 'macro-cycle' | 'operator-type' | 'value' | 'transformer';
+
 /** The condition parses but cannot be compiled (unknown field, operator not valid for the type, …). */
 export class ConditionCompileError extends ConditionError {
+  readonly code: CompileErrorCode;
   /** Macros being expanded when the error was found, outermost first (the position is in the last). */
   readonly macroChain: readonly string[];
 
-  constructor(reason: string, pos: Position, text: string, macroChain: readonly string[] = []) {
+  constructor(code: CompileErrorCode, reason: string, pos: Position, text: string, macroChain: readonly string[] = []) {
     super(macroChain.length > 0 ? `${reason} (in macro ${macroChain.join(' > ')})` : reason, pos, text);
     this.name = 'ConditionCompileError';
+    this.code = code;
     this.macroChain = macroChain;
   }
 }

@@ -234,7 +234,14 @@ test('type checking: operators not valid for a field type are errors at the chec
   assert.match(compileError('evt.buffer bcontains 0g').message, /not a hex byte string/);
   assert.match(compileError("fd.name regex '('").message, /invalid regular expression/);
   const u = compileError('nope.field = 1');
-  assert.deepEqual([u.line, u.col, u.text, u.reason], [1, 1, 'nope.field', "unknown field 'nope.field'"]);
+  assert.deepEqual(
+    [u.code, u.line, u.col, u.text, u.reason],
+    ['unknown-field', 1, 1, 'nope.field', "unknown field 'nope.field'"],
+  );
+  assert.equal(compileError('fd.num contains 1').code, 'operator-type');
+  assert.equal(compileError('fd.num = x').code, 'value');
+  assert.equal(compileError('proc.env exists').code, 'field-argument');
+  assert.equal(compileError('tolower(fd.num) = 1').code, 'transformer');
 });
 
 test('macros expand; undefined and recursive macros are errors naming the chain', () => {
@@ -249,9 +256,9 @@ test('macros expand; undefined and recursive macros are errors naming the chain'
   assert.equal(run('not shell_open', { 'proc.name': 'sh', 'evt.type': 'open' }, { macros }), false);
   const cyc = compileError('loop_a', { macros });
   assert.match(cyc.message, /macro 'loop_a' refers to itself \(in macro loop_a > loop_b\)/);
-  assert.deepEqual(cyc.macroChain, ['loop_a', 'loop_b']);
+  assert.deepEqual([cyc.code, ...cyc.macroChain], ['macro-cycle', 'loop_a', 'loop_b']);
   const und = compileError('proc.name = x or missing_macro', { macros });
-  assert.deepEqual([und.col, und.text], [18, 'missing_macro']);
+  assert.deepEqual([und.code, und.col, und.text], ['undefined-macro', 18, 'missing_macro']);
   const inner = compileError('bad', { macros });
   assert.deepEqual([inner.line, inner.col, inner.macroChain], [2, 1, ['bad']]);
 });

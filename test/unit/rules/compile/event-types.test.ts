@@ -4,6 +4,7 @@ import type { Expr } from '../../../../src/rules/condition/ast.js';
 import { parseCondition } from '../../../../src/rules/condition/parser.js';
 import { referencedEventTypes } from '../../../../src/rules/compile/event-types.js';
 import { referencedFields } from '../../../../src/rules/compile/referenced-fields.js';
+import { referencedNames } from '../../../../src/rules/compile/referenced-names.js';
 
 const types = (cond: string, macros?: Map<string, Expr>, lists?: Map<string, string[]>) => {
   const s = referencedEventTypes(parseCondition(cond), { macros, lists });
@@ -50,4 +51,14 @@ test('referenced fields, through macros, transformers and val()', () => {
     macros,
   );
   assert.deepEqual([...f].sort(), ['fd.name', 'proc.aname[2]', 'proc.name', 'proc.pname']);
+});
+
+test('referenced macro and list names, directly written', () => {
+  const lists = new Map([['shells', ['bash']]]);
+  const n = referencedNames(
+    parseCondition("m1 and not (m2 or proc.name in (shells, 'x', y)) and fd.name in sensitive"),
+    lists,
+  );
+  assert.deepEqual([...n.macros].sort(), ['m1', 'm2']);
+  assert.deepEqual([...n.lists].sort(), ['sensitive', 'shells']);
 });

@@ -4,8 +4,8 @@
  * Falco's yaml-cpp: a value is only given a type when a key asks for one (`enabled: yes` is a
  * boolean, `desc: 10` is the text "10", `0755` stays "0755").
  */
-import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Node, Scalar, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
+import type { Document, Node, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostics, SourceFile } from './source.js';
 import type { SourcePos } from './types.js';
 
@@ -37,6 +37,15 @@ export function parseItems(src: SourceFile, diags: Diagnostics): Node[] {
   // Like Falco, a file that is not valid YAML contributes nothing: half a file is worse than none.
   if (failed) return [];
   for (const doc of docs) {
+    if (!expandAliases(doc)) {
+      diags.error(
+        src,
+        src.posAt(0),
+        'LOAD_ERR_YAML_PARSE',
+        `Aliases expand to more than ${MAX_ALIAS_NODES} nodes: refusing to expand further`,
+      );
+      return [];
+    }
     const root = doc.contents;
     if (root === null || (isScalar(root) && (root.value === '' || root.value === null))) continue;
     if (!isSeq(root)) {
@@ -49,6 +58,39 @@ export function parseItems(src: SourceFile, diags: Diagnostics): Node[] {
     }
   }
   return items;
+}
+
+/** Bounds alias expansion (in copied nodes), so a small file cannot make a huge ruleset. */
+const MAX_ALIAS_NODES = 100_000;
+
+/**
+ * Replaces every alias (`*name`) with a copy of its anchored node, as yaml-cpp does for Falco, so
+ * the rest of the loader only sees maps, sequences and scalars. Positions of copied values are
+ * those of the anchor. False if the expansion bound was hit.
+ */
+function expandAliases(doc: Document.Parsed): boolean {
+  let copied = 0;
+  let ok = true;
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc);
+      if (target === undefined) return undefined;
+      copied += nodeCount(target);
+      if (copied > MAX_ALIAS_NODES) {
+        ok = false;
+        return visit.BREAK;
+      }
+      // clone() is typed as the base class; a copy of a map, sequence or scalar is one again.
+      return target.clone() as Node;
+    },
+  });
+  return ok;
+}
+
+function nodeCount(node: unknown): number {
+  if (isMap(node)) return node.items.reduce((n, p) => n + 1 + nodeCount(p.key) + nodeCount(p.value), 1);
+  if (isSeq(node)) return node.items.reduce((n: number, i) => n + nodeCount(i), 1);
+  return 1;
 }
 
 function isNodeLike(v: unknown): v is Node {

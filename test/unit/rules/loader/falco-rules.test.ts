@@ -171,3 +171,21 @@ test('several YAML documents in one file load in order', () => {
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.lists.get('a')?.items, ['x', 'y']);
 });
+
+test('YAML anchors and aliases are expanded, as yaml-cpp does for Falco', () => {
+  const r = loadRulesText(
+    `- list: a\n  items: &common [x, y]\n- list: b\n  items: *common\n- rule: R\n  desc: &d shared\n  condition: evt.type = open and proc.name in (a, b)\n  output: *d\n  priority: INFO\n`,
+  );
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.lists.get('b')?.items, ['x', 'y']);
+  assert.equal(r.rules[0]?.output, 'shared');
+});
+
+test('alias expansion is bounded', () => {
+  // Each level doubles the size: 2^24 nodes would be expanded without the bound.
+  const levels = Array.from({ length: 24 }, (_, i) => `- &l${i + 1} [*l${i}, *l${i}]`).join('\n');
+  const r = loadRulesText(`- &l0 [x]\n${levels}\n`);
+  assert.deepEqual(at(r.errors), [
+    ['LOAD_ERR_YAML_PARSE', 'Aliases expand to more than 100000 nodes: refusing to expand further', 1, 1],
+  ]);
+});

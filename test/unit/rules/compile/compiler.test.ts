@@ -275,6 +275,13 @@ test('lists expand in value lists, nested lists too; quoted items stay literal',
   assert.equal(run("proc.name in ('shells')", { 'proc.name': 'bash' }, { lists }), false);
   assert.equal(run("proc.name in ('shells')", { 'proc.name': 'shells' }, { lists }), true);
   assert.equal(run('proc.name in (self)', { 'proc.name': 'x' }, { lists }), true);
+  const quoted = new Map([
+    ['rfc_1918', ['"10.0.0.0/8"', "'192.168.0.0/16'"]],
+    ['odd', ['"a b']],
+  ]);
+  assert.equal(run('fd.ip in (rfc_1918)', { 'fd.ip': '10.2.3.4' }, { lists: quoted }), true);
+  assert.equal(run('fd.ip in (rfc_1918)', { 'fd.ip': '192.168.3.4' }, { lists: quoted }), true);
+  assert.equal(run('proc.name in (odd)', { 'proc.name': '"a b' }, { lists: quoted }), true);
   const c = compileConditionText('proc.name in unknown_list', { registry, lists });
   assert.equal(c.warnings.length, 1);
   assert.match(c.warnings[0]?.message ?? '', /not a defined list/);

@@ -125,7 +125,7 @@ class Compiler implements CompileContext {
           right.text,
         );
       }
-      return fieldPair(left, right, pairTest(op, typeClass(left.type)));
+      return fieldPair(left, right, pairTest(op, typeClass(left.type), left.isList));
     }
     if (r.kind === 'value') {
       if (op === 'in' || op === 'intersects' || op === 'pmatch') return this.listCheck(e, left, [r.value], r);
@@ -150,11 +150,15 @@ class Compiler implements CompileContext {
     return this.listCheck(e, left, values, at);
   }
 
-  /** `in`, `intersects`, `pmatch`: a list field is `in` when all its values are, `intersects` when one is. */
+  /**
+   * `in`, `intersects`, `pmatch`. A list field (`isList`, like fd.types) is `in` when all its
+   * values are and `intersects` when one is; other fields that yield several values (fd.ip's two
+   * ends, any ancestor for proc.aname) match when any value does, as in libsinsp.
+   */
   private listCheck(e: BinaryCheck, left: CompiledOperand, values: string[], at: ValueLit): Predicate {
     const has = this.guard(() => (e.op === 'pmatch' ? pathPrefixTest(values) : membershipTest(left.type, values)), at);
     const get = left.get;
-    if (e.op === 'in') {
+    if (e.op === 'in' && left.isList) {
       return (ctx) => {
         const v = get(ctx);
         if (v === undefined) return false;

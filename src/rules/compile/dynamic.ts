@@ -11,14 +11,15 @@ import { asBytes, asText, normNum } from './values.js';
 
 export type PairTest = (a: unknown, b: unknown) => boolean;
 
-export function pairTest(op: BinaryOperator, cls: TypeClass): PairTest {
+/** `leftIsList`: the left field is a list, which `in` needs wholly inside the right side. */
+export function pairTest(op: BinaryOperator, cls: TypeClass, leftIsList: boolean): PairTest {
   const scalar = scalarPair(op, cls);
   if (op === 'in' || op === 'intersects') {
     return (a, b) => {
       const bs: unknown[] = Array.isArray(b) ? b : [b];
       const has = (x: unknown): boolean => bs.some((y) => scalar(x, y));
       if (!Array.isArray(a)) return has(a);
-      return op === 'in' ? a.length > 0 && a.every(has) : a.some(has);
+      return op === 'in' && leftIsList ? a.length > 0 && a.every(has) : a.some(has);
     };
   }
   return (a, b) => {

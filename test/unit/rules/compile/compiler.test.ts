@@ -151,6 +151,10 @@ test('list-valued fields: any element for scalar operators, all for in, one for 
   assert.equal(run('proc.args intersects (-x)', ev), false);
   assert.equal(run('proc.args in (-c)', { 'proc.args': [] }), false);
   assert.equal(run('proc.args exists', { 'proc.args': [] }), false);
+  // fields that are not lists but yield several values (either end of a socket, any ancestor) match on any
+  assert.equal(run('fd.ip in (10.0.0.1)', { 'fd.ip': ['10.0.0.1', '10.0.0.2'] }), true);
+  assert.equal(run('proc.aname in (sshd)', { 'proc.aname': ['bash', 'sshd', 'systemd'] }), true);
+  assert.equal(run('proc.aname in (init)', { 'proc.aname': ['bash', 'sshd', 'systemd'] }), false);
 });
 
 test('fields with arguments, including evt.arg.NAME', () => {

@@ -130,7 +130,9 @@ class Compiler implements CompileContext {
     if (r.kind === 'value') {
       if (op === 'in' || op === 'intersects' || op === 'pmatch') return this.listCheck(e, left, [r.value], r);
       checkValueWarnings(e, r, this);
-      return perValue(left.get, this.scalar(op, left, r.value, r));
+      const test = this.scalar(op, left, r.value, r);
+      // `!=` is the negation of `=`: on several values (fd.ip's two ends) none may be equal, as in libsinsp
+      return op === '!=' ? perValueEvery(left.get, test) : perValue(left.get, test);
     }
     let values: string[];
     if (r.kind === 'list') {
@@ -193,6 +195,18 @@ function perValue(get: (ctx: EvalContext) => unknown, test: ScalarTest): Predica
     if (!Array.isArray(v)) return test(v);
     for (const x of v) if (test(x)) return true;
     return false;
+  };
+}
+
+/** A test that must hold for every value of a multi-valued field (and for a single value). */
+function perValueEvery(get: (ctx: EvalContext) => unknown, test: ScalarTest): Predicate {
+  return (ctx) => {
+    const v = get(ctx);
+    if (v === undefined) return false;
+    if (!Array.isArray(v)) return test(v);
+    if (v.length === 0) return false;
+    for (const x of v) if (!test(x)) return false;
+    return true;
   };
 }
 

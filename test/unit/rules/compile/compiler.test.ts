@@ -155,6 +155,10 @@ test('list-valued fields: any element for scalar operators, all for in, one for 
   assert.equal(run('fd.ip in (10.0.0.1)', { 'fd.ip': ['10.0.0.1', '10.0.0.2'] }), true);
   assert.equal(run('proc.aname in (sshd)', { 'proc.aname': ['bash', 'sshd', 'systemd'] }), true);
   assert.equal(run('proc.aname in (init)', { 'proc.aname': ['bash', 'sshd', 'systemd'] }), false);
+  // ... and != holds only when no value is equal (fd.net != 127.0.0.0/8: neither end is loopback)
+  assert.equal(run('fd.net != 127.0.0.0/8', { 'fd.net': ['127.0.0.1', '10.0.0.2'] }), false);
+  assert.equal(run('fd.net != 127.0.0.0/8', { 'fd.net': ['10.0.0.1', '10.0.0.2'] }), true);
+  assert.equal(run('proc.args != -c', ev), false);
 });
 
 test('fields with arguments, including evt.arg.NAME', () => {

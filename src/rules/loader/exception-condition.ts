@@ -4,6 +4,8 @@
  * `field comp (v1, v2)`; a tuple exception is `(f1 c1 v1 and f2 c2 v2) or (...)`, one group per
  * value tuple. An exception without values adds nothing.
  */
+import { concatText, madeText } from './text-spans.js';
+import type { SourcedText } from './text-spans.js';
 import type { ExceptionScalarOrList, RuleException } from './types.js';
 
 /** Operators whose right side is a list: a bare value there is a list name, so it is parenthesised. */
@@ -13,6 +15,20 @@ export function conditionWithExceptions(condition: string, exceptions: readonly 
   const clauses = exceptions.map(exceptionClause).filter((c): c is string => c !== undefined);
   if (clauses.length === 0) return condition;
   return `(${condition})` + clauses.map((c) => ` and not (${c})`).join('');
+}
+
+/** As `conditionWithExceptions`, keeping track of where each part of the text came from. */
+export function sourcedConditionWithExceptions(
+  condition: SourcedText,
+  exceptions: readonly RuleException[],
+): SourcedText {
+  const parts: (SourcedText | string)[] = [];
+  for (const ex of exceptions) {
+    const clause = exceptionClause(ex);
+    // A clause is made by the loader, so all of it points at the exception that produced it.
+    if (clause !== undefined) parts.push(' and not (', madeText(clause, ex.pos), ')');
+  }
+  return parts.length === 0 ? condition : concatText('(', condition, ')', ...parts);
 }
 
 /** The text of one exception's clause (without the surrounding `not (...)`), or undefined if empty. */

@@ -19,3 +19,5 @@ export { HARRIER_ENGINE_VERSION } from './engine-version.js';
 export { noEvttypeWarning } from './evttype-warning.js';
 export { conditionWithExceptions, exceptionClause, quoteValue } from './exception-condition.js';
 export { conditionWords } from './references.js';
+export { positionAt as positionInText } from './text-spans.js';
+export type { TextSpan } from './text-spans.js';

@@ -1,5 +1,6 @@
 /** A `list` item: define, append to (`append: true` or `override: {items: append}`) or replace. */
-import { isScalar } from 'yaml';
+import { isScalar, isSeq } from 'yaml';
+import type { Node } from 'yaml';
 import { scalarString, stringListOf } from './yaml-nodes.js';
 import { itemMode, itemName, missingTarget, warnUnknownKeys } from './item-mode.js';
 import type { ItemCtx } from './state.js';
@@ -33,9 +34,11 @@ export function applyListItem(ctx: ItemCtx): void {
     diags.error(src, itemsEntry.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'items' must be a sequence of strings");
     return;
   }
+  const seq = itemsEntry.value;
+  const itemPositions = isSeq(seq) ? (seq.items as (Node | null)[]).map((n) => src.posOf(n)) : [];
   const appending = mode.kind === 'append' || (mode.kind === 'override' && mode.keys.get('items') === 'append');
   if (mode.kind === 'define') {
-    state.lists.set(name, { items, pos: ctx.pos });
+    state.lists.set(name, { items, itemPositions, pos: ctx.pos });
     return;
   }
   const target = state.lists.get(name);
@@ -48,7 +51,9 @@ export function applyListItem(ctx: ItemCtx): void {
       diags.warn(src, itemsEntry.valuePos, 'LOAD_APPEND_NO_VALUES', `Appending to list '${name}' with no items`);
     }
     target.items.push(...items);
+    target.itemPositions.push(...itemPositions);
   } else {
     target.items = items;
+    target.itemPositions = itemPositions;
   }
 }

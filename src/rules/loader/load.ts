@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap } from 'yaml';
 import { formatSemver } from './engine-version.js';
-import { conditionWithExceptions } from './exception-condition.js';
+import { sourcedConditionWithExceptions } from './exception-condition.js';
 import { applyListItem } from './list-item.js';
 import { applyMacroItem } from './macro-item.js';
 import { findUsage } from './references.js';
@@ -14,7 +14,7 @@ import { applyRuleItem } from './rule-item.js';
 import { Diagnostics, SourceFile } from './source.js';
 import { emptyState } from './state.js';
 import type { ItemCtx, LoaderState } from './state.js';
-import type { LoadedList, LoadedRule, LoadResult } from './types.js';
+import type { LoadedList, LoadedMacro, LoadedRule, LoadResult } from './types.js';
 import { parseItems, readEntries } from './yaml-nodes.js';
 
 /** Item kinds in the order Falco looks for them when an item has more than one of these keys. */
@@ -94,18 +94,29 @@ export function loadRulesSources(files: readonly RulesText[], options: LoadOptio
 function finish(state: LoaderState, diags: Diagnostics, sources: Map<string, SourceFile>): LoadResult {
   const rules: LoadedRule[] = [];
   for (const r of state.rules.values()) {
-    rules.push({ ...r, baseCondition: r.condition, condition: conditionWithExceptions(r.condition, r.exceptions) });
+    const final = sourcedConditionWithExceptions(r.condition, r.exceptions);
+    rules.push({ ...r, baseCondition: r.condition.text, condition: final.text, conditionSpans: final.spans });
   }
   const lists = new Map<string, LoadedList>();
   for (const [name, l] of state.lists) {
-    lists.set(name, { items: l.items, listRefs: l.items.filter((i) => state.lists.has(i)), pos: l.pos });
+    const listRefs = l.items.filter((i) => state.lists.has(i));
+    lists.set(name, { items: l.items, listRefs, pos: l.pos, itemPositions: l.itemPositions });
+  }
+  const macros = new Map<string, LoadedMacro>();
+  for (const [name, m] of state.macros) {
+    macros.set(name, {
+      condition: m.condition.text,
+      pos: m.pos,
+      conditionPos: m.conditionPos,
+      conditionSpans: m.condition.spans,
+    });
   }
   const usage = findUsage(
     rules.filter((r) => r.enabled).map((r) => r.condition),
-    state.macros,
+    macros,
     state.lists,
   );
-  for (const [name, m] of state.macros) {
+  for (const [name, m] of macros) {
     if (usage.macros.has(name)) continue;
     const src = sources.get(m.pos.file);
     if (src !== undefined)
@@ -119,7 +130,7 @@ function finish(state: LoaderState, diags: Diagnostics, sources: Map<string, Sou
   }
   return {
     rules,
-    macros: state.macros,
+    macros,
     lists,
     requiredEngineVersion: state.engineVersion === undefined ? undefined : formatSemver(state.engineVersion),
     requiredPlugins: state.plugins,

@@ -2,6 +2,7 @@
 import { textOf } from './yaml-nodes.js';
 import { itemMode, itemName, missingTarget, warnUnknownKeys } from './item-mode.js';
 import type { ItemCtx } from './state.js';
+import { concatText, scalarText } from './text-spans.js';
 
 const MACRO_KEYS = new Set(['macro', 'condition', 'append', 'override']);
 
@@ -36,7 +37,8 @@ export function applyMacroItem(ctx: ItemCtx): void {
       diags.error(src, condEntry.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'condition' must be non-empty");
       return;
     }
-    state.macros.set(name, { condition, pos: ctx.pos, conditionPos: condEntry.valuePos });
+    const text = scalarText(src, condEntry.value, condition, condEntry.valuePos);
+    state.macros.set(name, { condition: text, pos: ctx.pos, conditionPos: condEntry.valuePos });
     return;
   }
   const target = state.macros.get(name);
@@ -56,9 +58,13 @@ export function applyMacroItem(ctx: ItemCtx): void {
       return;
     }
     // Falco joins appended condition text with a single space; the author writes the `or`/`and`.
-    target.condition = `${target.condition} ${condition}`;
+    target.condition = concatText(
+      target.condition,
+      ' ',
+      scalarText(src, condEntry.value, condition, condEntry.valuePos),
+    );
   } else {
-    target.condition = condition;
+    target.condition = scalarText(src, condEntry.value, condition, condEntry.valuePos);
     target.conditionPos = condEntry.valuePos;
   }
 }

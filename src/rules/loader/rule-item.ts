@@ -10,6 +10,8 @@ import { RULE_KEYS, decodeRuleFields } from './rule-fields.js';
 import type { RuleFields } from './rule-fields.js';
 import type { ItemCtx, RuleState } from './state.js';
 import type { RuleException } from './types.js';
+import { concatText, scalarText } from './text-spans.js';
+import type { SourcedText } from './text-spans.js';
 
 const REQUIRED = ['condition', 'output', 'desc', 'priority'] as const;
 
@@ -133,7 +135,7 @@ function define(ctx: ItemCtx, name: string, f: RuleFields): void {
   state.rules.set(name, {
     name,
     desc,
-    condition,
+    condition: conditionText(ctx, condition),
     // Falco trims outputs (a block scalar ends with a newline) and keeps tags as a set.
     output: output.trim(),
     priority,
@@ -172,7 +174,7 @@ function legacyAppend(ctx: ItemCtx, name: string, target: RuleState, f: RuleFiel
   }
   const exceptions = mergeExceptions(ctx, name, target.exceptions, f.exceptions ?? [], true);
   if (exceptions === undefined) return;
-  if (f.condition !== undefined) target.condition = joinText(target.condition, f.condition);
+  if (f.condition !== undefined) target.condition = joinCondition(target.condition, conditionText(ctx, f.condition));
   target.exceptions = exceptions;
 }
 
@@ -196,7 +198,9 @@ function override(ctx: ItemCtx, target: RuleState, f: RuleFields, keys: Map<stri
     switch (key) {
       case 'condition':
         if (f.condition === undefined) break;
-        target.condition = append ? joinText(target.condition, f.condition) : f.condition;
+        target.condition = append
+          ? joinCondition(target.condition, conditionText(ctx, f.condition))
+          : conditionText(ctx, f.condition);
         if (!append) target.conditionPos = ctx.entries.get('condition')?.valuePos ?? target.conditionPos;
         break;
       case 'output':
@@ -272,4 +276,14 @@ function mergeExceptions(
 /** Falco joins appended text with one space, and only when there is text to append. */
 function joinText(base: string, more: string): string {
   return more === '' ? base : `${base} ${more}`;
+}
+
+function joinCondition(base: SourcedText, more: SourcedText): SourcedText {
+  return more.text === '' ? base : concatText(base, ' ', more);
+}
+
+/** The item's condition text with where its characters are in the file. */
+function conditionText(ctx: ItemCtx, condition: string): SourcedText {
+  const entry = ctx.entries.get('condition');
+  return scalarText(ctx.src, entry?.value ?? null, condition, entry?.valuePos ?? ctx.pos);
 }

@@ -5,19 +5,29 @@
 import type { Entry } from './yaml-nodes.js';
 import type { Semver } from './engine-version.js';
 import type { Diagnostics, SourceFile } from './source.js';
-import type { LoadedMacro, LoadedRule, PluginRequirement, SourcePos } from './types.js';
+import type { SourcedText } from './text-spans.js';
+import type { LoadedRule, PluginRequirement, SourcePos } from './types.js';
 
 /** A rule before its exceptions are rewritten into its condition. */
-export type RuleState = Omit<LoadedRule, 'condition' | 'baseCondition'> & { condition: string };
+export type RuleState = Omit<LoadedRule, 'condition' | 'baseCondition' | 'conditionSpans'> & {
+  condition: SourcedText;
+};
+
+export interface MacroState {
+  condition: SourcedText;
+  pos: SourcePos;
+  conditionPos: SourcePos;
+}
 
 export interface ListState {
   items: string[];
+  itemPositions: SourcePos[];
   pos: SourcePos;
 }
 
 export interface LoaderState {
   lists: Map<string, ListState>;
-  macros: Map<string, LoadedMacro>;
+  macros: Map<string, MacroState>;
   rules: Map<string, RuleState>;
   engineVersion: Semver | undefined;
   plugins: PluginRequirement[];

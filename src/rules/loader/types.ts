@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from './diagnostics.js';
 import type { Priority } from './priority.js';
+import type { TextSpan } from './text-spans.js';
 
 /** A place in a rules file; line and col are 1-based, as editors show them. */
 export interface SourcePos {
@@ -52,12 +53,16 @@ export interface LoadedRule {
   pos: SourcePos;
   /** Where the defining item's `condition` value starts (the last replacement's, if replaced). */
   conditionPos: SourcePos;
+  /** Where each stretch of `condition` came from: see `positionInText` for an offset's place. */
+  conditionSpans: TextSpan[];
 }
 
 export interface LoadedMacro {
   condition: string;
   pos: SourcePos;
   conditionPos: SourcePos;
+  /** Where each stretch of `condition` came from (definition and appends). */
+  conditionSpans: TextSpan[];
 }
 
 export interface LoadedList {
@@ -66,6 +71,8 @@ export interface LoadedList {
   /** The items that name another list defined in the ruleset (the compiler expands them). */
   listRefs: string[];
   pos: SourcePos;
+  /** Where each item was written, parallel to `items`. */
+  itemPositions: SourcePos[];
 }
 
 export interface PluginRequirement {

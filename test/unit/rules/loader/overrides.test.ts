@@ -46,12 +46,15 @@ test('a plain rule gets Falco defaults: source syscall, enabled, warn_evttypes',
     items: ['bash', 'sh'],
     listRefs: [],
     pos: { file: 'base.yaml', line: 2, col: 3 },
+    itemPositions: [
+      { file: 'base.yaml', line: 3, col: 11 },
+      { file: 'base.yaml', line: 3, col: 17 },
+    ],
   });
-  assert.deepEqual(r.macros.get('spawned'), {
-    condition: 'evt.type = execve',
-    pos: { file: 'base.yaml', line: 4, col: 3 },
-    conditionPos: { file: 'base.yaml', line: 5, col: 14 },
-  });
+  const m = r.macros.get('spawned');
+  assert.equal(m?.condition, 'evt.type = execve');
+  assert.deepEqual(m?.pos, { file: 'base.yaml', line: 4, col: 3 });
+  assert.deepEqual(m?.conditionPos, { file: 'base.yaml', line: 5, col: 14 });
 });
 
 test('override append on condition, output, desc and tags', () => {

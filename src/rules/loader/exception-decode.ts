@@ -93,7 +93,8 @@ export function decodeExceptions(ctx: Ctx, node: Node | null, pos: SourcePos): E
     }
     const fields = decodeStringOrList(ctx, entries.get('fields'), 'fields');
     const comps = decodeStringOrList(ctx, entries.get('comps'), 'comps');
-    const values = decodeValues(ctx, entries.get('values')?.value ?? null, entries.get('values')?.valuePos ?? itemPos);
+    const valuesEntry = entries.get('values');
+    const values = valuesEntry === undefined ? [] : decodeValues(ctx, valuesEntry.value, valuesEntry.valuePos);
     if (fields === null || comps === null || values === undefined) {
       ok = false;
       continue;
@@ -133,7 +134,6 @@ function decodeStringOrList(
 
 function decodeValues(ctx: Ctx, node: Node | null, pos: SourcePos): DecodedValue[] | undefined {
   const { src, diags } = ctx;
-  if (node === null || (isScalar(node) && scalarString(node) === '')) return [];
   if (!isSeq(node)) {
     diags.error(src, pos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'values' must be a sequence");
     return undefined;

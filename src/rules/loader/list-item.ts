@@ -1,7 +1,7 @@
 /** A `list` item: define, append to (`append: true` or `override: {items: append}`) or replace. */
-import { isScalar, isSeq } from 'yaml';
+import { isSeq } from 'yaml';
 import type { Node } from 'yaml';
-import { scalarString, stringListOf } from './yaml-nodes.js';
+import { stringListOf } from './yaml-nodes.js';
 import { itemMode, itemName, missingTarget, warnUnknownKeys } from './item-mode.js';
 import type { ItemCtx } from './state.js';
 
@@ -28,8 +28,8 @@ export function applyListItem(ctx: ItemCtx): void {
     diags.error(src, ctx.pos, 'LOAD_ERR_YAML_VALIDATE', "Item has no mapping for key 'items'");
     return;
   }
-  const empty = itemsEntry.value === null || (isScalar(itemsEntry.value) && scalarString(itemsEntry.value) === '');
-  const items = empty ? [] : stringListOf(itemsEntry.value);
+  // As in Falco, `items:` with no value is not an empty list but a mistake: write `items: []`.
+  const items = stringListOf(itemsEntry.value);
   if (items === undefined) {
     diags.error(src, itemsEntry.valuePos, 'LOAD_ERR_YAML_VALIDATE', "Value of 'items' must be a sequence of strings");
     return;

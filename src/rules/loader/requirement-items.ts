@@ -53,7 +53,7 @@ export function applyPluginVersionsItem(ctx: ItemCtx): void {
   }
   for (const node of e.value.items as (Node | null)[]) {
     const req = decodePlugin(ctx, node, true);
-    if (req !== undefined) state.plugins.push(req);
+    if (req !== undefined && checkPlugin(ctx, req)) state.plugins.push(req);
   }
 }
 
@@ -90,6 +90,29 @@ function decodePlugin(ctx: ItemCtx, node: Node | null, top: boolean): PluginRequ
     }
   }
   return { name, version, alternatives, pos };
+}
+
+/** Versions must be semver (Falco compares them), and each plugin may appear once among alternatives. */
+function checkPlugin(ctx: ItemCtx, req: PluginRequirement): boolean {
+  const seen = new Set<string>();
+  for (const r of [req, ...req.alternatives]) {
+    if (!/^\d+\.\d+\.\d+/.test(r.version)) {
+      ctx.diags.error(
+        ctx.src,
+        req.pos,
+        'LOAD_ERR_VALIDATE',
+        `Invalid required version '${r.version}' for plugin '${r.name}'`,
+      );
+      return false;
+    }
+    if (seen.has(r.name)) {
+      const msg = `Defined multiple alternative version requirements for plugin '${r.name}'`;
+      ctx.diags.error(ctx.src, req.pos, 'LOAD_ERR_VALIDATE', msg);
+      return false;
+    }
+    seen.add(r.name);
+  }
+  return true;
 }
 
 function warnExtraKeys(ctx: ItemCtx, only: string): void {

@@ -2,8 +2,7 @@
  * Decoding the typed keys of a `rule` item. Each key is checked on its own so that one item can
  * report several mistakes; the result holds only the keys that were given and valid.
  */
-import { isScalar } from 'yaml';
-import { boolOf, scalarString, stringListOf, textOf } from './yaml-nodes.js';
+import { boolOf, stringListOf, textOf } from './yaml-nodes.js';
 import { decodeExceptions } from './exception-decode.js';
 import type { ExceptionDef } from './exception-decode.js';
 import { PRIORITIES, parsePriority } from './priority.js';
@@ -84,8 +83,7 @@ export function decodeRuleFields(ctx: ItemCtx): { fields: RuleFields; ok: boolea
   }
   const tags = entries.get('tags');
   if (tags !== undefined) {
-    const empty = tags.value === null || (isScalar(tags.value) && scalarString(tags.value) === '');
-    const list = empty ? [] : stringListOf(tags.value);
+    const list = stringListOf(tags.value);
     if (list === undefined) fail('tags', "Value of 'tags' must be a sequence of strings");
     else fields.tags = list;
   }

@@ -189,3 +189,36 @@ test('alias expansion is bounded', () => {
     ['LOAD_ERR_YAML_PARSE', 'Aliases expand to more than 100000 nodes: refusing to expand further', 1, 1],
   ]);
 });
+
+test('a key written with no value is not an empty list (items, tags, exception values)', () => {
+  const r = loadRulesText(
+    `- list: l\n  items:\n${rule('R', '  tags:')}${rule('S', `  exceptions:\n    - name: e\n      fields: proc.name\n      values:`)}`,
+  );
+  assert.deepEqual(at(r.errors), [
+    ['LOAD_ERR_YAML_VALIDATE', "Value of 'items' must be a sequence of strings", 2, 9],
+    ['LOAD_ERR_YAML_VALIDATE', "Value of 'tags' must be a sequence of strings", 9, 8],
+    ['LOAD_ERR_YAML_VALIDATE', "Value of 'values' must be a sequence", 18, 14],
+  ]);
+});
+
+test('plugin requirements need semver versions and distinct alternatives', () => {
+  const r = loadRulesText(`- required_plugin_versions:
+    - name: a
+      version: latest
+    - name: b
+      version: 1.0.0
+      alternatives:
+        - name: b
+          version: 2.0.0
+    - name: c
+      version: 0.4.0
+`);
+  assert.deepEqual(at(r.errors), [
+    ['LOAD_ERR_VALIDATE', "Invalid required version 'latest' for plugin 'a'", 2, 7],
+    ['LOAD_ERR_VALIDATE', "Defined multiple alternative version requirements for plugin 'b'", 4, 7],
+  ]);
+  assert.deepEqual(
+    r.requiredPlugins.map((p) => p.name),
+    ['c'],
+  );
+});

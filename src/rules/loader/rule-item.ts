@@ -1,7 +1,7 @@
 /**
  * A `rule` item: a new definition (or redefinition, which replaces the rule in place), an
- * enable/disable toggle (`rule` + `enabled` only), a legacy `append: true` (condition text and
- * exceptions), or an `override:` of individual keys.
+ * enable/disable toggle (an item without condition, output, desc, priority), a legacy
+ * `append: true` (condition text and exceptions), or an `override:` of individual keys.
  */
 import { finishException } from './exception-decode.js';
 import type { ExceptionDef } from './exception-decode.js';

@@ -47,6 +47,32 @@ export interface ProcessRecord {
   exitSignal?: string;
 }
 
+export type FindingKind = 'rule' | 'risk' | 'anomaly' | 'rasp';
+export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** The finding kinds and severities, the severities most severe first (the order `findings()` lists them in). */
+export const FINDING_KINDS: readonly FindingKind[] = ['rule', 'risk', 'anomaly', 'rasp'];
+export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** One finding of a run, deduplicated: repeats of it raise `count` and move `lastTs`. */
+export interface FindingRecord {
+  /** Unique within the run; upserts replace the finding with the same id. */
+  id: string;
+  ruleId: string;
+  kind: FindingKind;
+  severity: FindingSeverity;
+  title: string;
+  message: string;
+  fingerprint: string;
+  /** Occurrences so far (a non-negative safe integer). */
+  count: number;
+  /** First and last occurrence, nanoseconds since the epoch. */
+  firstTs: bigint;
+  lastTs: bigint;
+  /** JSON-like, bigints included (stored with the codec that stores events' args). */
+  evidence: unknown;
+}
+
 /** An event as stored: the normalised event plus the resolved context needed for queries. */
 export interface StoredEvent {
   event: Event;
@@ -70,6 +96,13 @@ export interface RunWriter {
   backlog(): number;
   /** Inserts or replaces processes by pid. */
   upsertProcesses(processes: ProcessRecord[]): void;
+  /**
+   * Inserts or replaces findings by id, so a finding's count and lastTs can be brought up to date
+   * as the run goes on. Buffered, and written with the next write (`flush()`, `finish()` or the
+   * timer), which stores each finding as it was when last passed here. Throws a TypeError or
+   * RangeError for a finding that cannot be stored (unknown kind or severity, bad count).
+   */
+  upsertFindings(findings: FindingRecord[]): void;
   /** Writes everything buffered so far. */
   flush(): Promise<void>;
   /** Flushes, records the outcome and marks the run complete (or incomplete when `partial`). */
@@ -91,6 +124,8 @@ export interface Store {
   /** Accepts a full id or a unique prefix; `last` names the newest run. */
   getRun(idOrPrefix: string): Promise<RunRecord | undefined>;
   processes(runId: string): Promise<ProcessRecord[]>;
+  /** The run's findings, most severe first, then the most frequent, then by title. */
+  findings(runId: string): Promise<FindingRecord[]>;
   events(query: EventQuery): AsyncIterable<Event>;
   close(): Promise<void>;
 }

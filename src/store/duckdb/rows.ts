@@ -5,7 +5,16 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Event, SensorKind } from '../../events/event.js';
 import type { ExitStatus } from '../../sensors/sensor.js';
-import type { ProcessRecord, RunRecord, RunStatus } from '../store.js';
+import {
+  FINDING_KINDS,
+  FINDING_SEVERITIES,
+  type FindingKind,
+  type FindingRecord,
+  type FindingSeverity,
+  type ProcessRecord,
+  type RunRecord,
+  type RunStatus,
+} from '../store.js';
 import { decodeArgs, decodeJson } from './codec.js';
 import {
   asBigInt,
@@ -122,4 +131,40 @@ export function eventFromRow(row: Row): Event {
   const truncated = asOptBoolean(at(row, 7));
   if (truncated !== undefined) event.truncated = truncated;
   return event;
+}
+
+function asKind(v: DuckDBValue): FindingKind {
+  const s = asString(v);
+  const found = FINDING_KINDS.find((k) => k === s);
+  if (found === undefined) throw new TypeError(`store value: unknown finding kind ${JSON.stringify(s)}`);
+  return found;
+}
+
+function asSeverity(v: DuckDBValue): FindingSeverity {
+  const s = asString(v);
+  const found = FINDING_SEVERITIES.find((k) => k === s);
+  if (found === undefined) throw new TypeError(`store value: unknown finding severity ${JSON.stringify(s)}`);
+  return found;
+}
+
+export const FINDING_COLUMNS =
+  'id, rule_id, kind, severity, title, message, fingerprint, count, first_ts, last_ts, evidence';
+
+/** Ranks severities in SQL as FINDING_SEVERITIES lists them (critical = 0), for ORDER BY. */
+export const SEVERITY_RANK = `CASE severity ${FINDING_SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${FINDING_SEVERITIES.length} END`;
+
+export function findingFromRow(row: Row): FindingRecord {
+  return {
+    id: asString(at(row, 0)),
+    ruleId: asString(at(row, 1)),
+    kind: asKind(at(row, 2)),
+    severity: asSeverity(at(row, 3)),
+    title: asString(at(row, 4)),
+    message: asString(at(row, 5)),
+    fingerprint: asString(at(row, 6)),
+    count: asNumber(at(row, 7)),
+    firstTs: asBigInt(at(row, 8)),
+    lastTs: asBigInt(at(row, 9)),
+    evidence: decodeJson(asString(at(row, 10))),
+  };
 }

@@ -20,7 +20,15 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { ExitStatus } from '../../sensors/sensor.js';
-import { StoreError, type ProcessRecord, type RunWriter, type StoredEvent } from '../store.js';
+import {
+  FINDING_KINDS,
+  FINDING_SEVERITIES,
+  StoreError,
+  type FindingRecord,
+  type ProcessRecord,
+  type RunWriter,
+  type StoredEvent,
+} from '../store.js';
 import { encodeArgs, encodeJson } from './codec.js';
 
 export interface WriterOptions {
@@ -59,6 +67,66 @@ const PROCESS_TYPES: DuckDBType[] = [
   VARCHAR,
 ];
 
+const UPSERT_FINDING = `INSERT OR REPLACE INTO findings
+  (run_id, id, rule_id, kind, severity, title, message, fingerprint, count, first_ts, last_ts, evidence)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
+
+const FINDING_TYPES: DuckDBType[] = [
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  BIGINT,
+  BIGINT,
+  BIGINT,
+  VARCHAR,
+];
+
+/** A finding as buffered: the record's values when it was upserted, its evidence already encoded. */
+type PendingFinding = Omit<FindingRecord, 'evidence'> & { evidenceJson: string };
+
+/**
+ * Checks what the types cannot (callers' values are computed at runtime) and snapshots the
+ * finding, so that a detector that keeps mutating its record changes nothing until its next
+ * upsert, and a finding that cannot be stored fails its caller now rather than the whole run's
+ * next write.
+ */
+function pendingFinding(f: FindingRecord): PendingFinding {
+  const where = `finding ${JSON.stringify(f.id)}`;
+  for (const key of ['id', 'ruleId', 'title', 'message', 'fingerprint'] as const) {
+    if (typeof f[key] !== 'string') throw new TypeError(`${where}: ${key} must be a string`);
+  }
+  if (!FINDING_KINDS.includes(f.kind)) throw new RangeError(`${where}: unknown kind ${JSON.stringify(f.kind)}`);
+  if (!FINDING_SEVERITIES.includes(f.severity)) {
+    throw new RangeError(`${where}: unknown severity ${JSON.stringify(f.severity)}`);
+  }
+  if (!Number.isSafeInteger(f.count) || f.count < 0) {
+    throw new RangeError(`${where}: count must be a non-negative integer, got ${String(f.count)}`);
+  }
+  if (typeof f.firstTs !== 'bigint' || typeof f.lastTs !== 'bigint') {
+    throw new TypeError(`${where}: firstTs and lastTs must be bigints`);
+  }
+  // JSON.stringify gives undefined for undefined (and functions): stored as null, as summaries are.
+  const evidenceJson = (encodeJson(f.evidence) as string | undefined) ?? 'null';
+  return {
+    id: f.id,
+    ruleId: f.ruleId,
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    message: f.message,
+    fingerprint: f.fingerprint,
+    count: f.count,
+    firstTs: f.firstTs,
+    lastTs: f.lastTs,
+    evidenceJson,
+  };
+}
+
 const FINISH_RUN = `UPDATE runs SET status = $2, ended_at = $3, exit_kind = $4, exit_code = $5, exit_signal = $6,
   exit_signo = $7, event_count = $8, summary = $9 WHERE id = $1`;
 
@@ -87,6 +155,7 @@ export class DuckDbRunWriter implements RunWriter {
   /** Events taken from the buffer by the write in progress. */
   private inFlight = 0;
   private readonly pendingProcesses = new Map<number, ProcessRecord>();
+  private readonly pendingFindings = new Map<string, PendingFinding>();
   /** Events committed so far; also the last seq given out. */
   private written = 0;
   private writtenSinceCheckpoint = 0;
@@ -103,11 +172,14 @@ export class DuckDbRunWriter implements RunWriter {
     private readonly conn: DuckDBConnection,
     private readonly appender: DuckDBAppender,
     private readonly upsert: DuckDBPreparedStatement,
+    private readonly upsertFinding: DuckDBPreparedStatement,
     private readonly options: WriterOptions,
     private readonly onClosed: (writer: DuckDbRunWriter) => void,
   ) {
     this.timer = setInterval(() => {
-      if (this.buffer.length > 0 || this.pendingProcesses.size > 0) this.queueWrite();
+      if (this.buffer.length > 0 || this.pendingProcesses.size > 0 || this.pendingFindings.size > 0) {
+        this.queueWrite();
+      }
     }, options.flushIntervalMs);
     // A forgotten writer must not keep the process alive; the caller's finish() writes the rest.
     this.timer.unref();
@@ -122,7 +194,8 @@ export class DuckDbRunWriter implements RunWriter {
   ): Promise<DuckDbRunWriter> {
     const appender = await conn.createAppender('events');
     const upsert = await conn.prepare(UPSERT_PROCESS);
-    return new DuckDbRunWriter(runId, storePath, conn, appender, upsert, options, onClosed);
+    const upsertFinding = await conn.prepare(UPSERT_FINDING);
+    return new DuckDbRunWriter(runId, storePath, conn, appender, upsert, upsertFinding, options, onClosed);
   }
 
   appendEvents(events: StoredEvent[]): void {
@@ -139,6 +212,14 @@ export class DuckDbRunWriter implements RunWriter {
   upsertProcesses(processes: ProcessRecord[]): void {
     this.assertOpen();
     for (const p of processes) this.pendingProcesses.set(p.pid, p);
+  }
+
+  upsertFindings(findings: FindingRecord[]): void {
+    this.assertOpen();
+    // All checked before any is taken, so a bad finding leaves the buffer as it was.
+    const pending = findings.map(pendingFinding);
+    // One row per id per write: the last upsert of a finding is the one that counts.
+    for (const f of pending) this.pendingFindings.set(f.id, f);
   }
 
   async flush(): Promise<void> {
@@ -233,6 +314,7 @@ export class DuckDbRunWriter implements RunWriter {
       this.inFlight = 0;
     }
     if (this.pendingProcesses.size > 0) await this.writeProcesses();
+    if (this.pendingFindings.size > 0) await this.writeFindings();
     if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
   }
 
@@ -316,6 +398,38 @@ export class DuckDbRunWriter implements RunWriter {
           PROCESS_TYPES,
         );
         await this.upsert.run();
+      }
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      await this.conn.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private async writeFindings(): Promise<void> {
+    const findings = [...this.pendingFindings.values()];
+    this.pendingFindings.clear();
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (const f of findings) {
+        this.upsertFinding.bind(
+          [
+            this.runId,
+            f.id,
+            f.ruleId,
+            f.kind,
+            f.severity,
+            f.title,
+            f.message,
+            f.fingerprint,
+            BigInt(f.count),
+            f.firstTs,
+            f.lastTs,
+            f.evidenceJson,
+          ],
+          FINDING_TYPES,
+        );
+        await this.upsertFinding.run();
       }
       await this.conn.run('COMMIT');
     } catch (err) {

@@ -18,6 +18,7 @@ import type { Event } from '../../events/event.js';
 import {
   StoreError,
   type EventQuery,
+  type FindingRecord,
   type NewRun,
   type ProcessRecord,
   type RunRecord,
@@ -27,7 +28,17 @@ import {
 import { newRunId } from './run-id.js';
 import { asNumber } from './values.js';
 import { DuckDbRunWriter, type WriterOptions } from './run-writer.js';
-import { EVENT_SELECT, PROCESS_COLUMNS, RUN_COLUMNS, eventFromRow, processFromRow, runFromRow } from './rows.js';
+import {
+  EVENT_SELECT,
+  FINDING_COLUMNS,
+  PROCESS_COLUMNS,
+  RUN_COLUMNS,
+  SEVERITY_RANK,
+  eventFromRow,
+  findingFromRow,
+  processFromRow,
+  runFromRow,
+} from './rows.js';
 
 const INSERT_RUN = `INSERT INTO runs
   (id, command, cwd, sensor, hostname, started_at, status, harrier_version, owner_pid)
@@ -110,6 +121,16 @@ export class DuckDbStore implements Store {
       [runId],
     );
     return reader.getRows().map(processFromRow);
+  }
+
+  async findings(runId: string): Promise<FindingRecord[]> {
+    this.assertOpen();
+    // id last: a total order, so equal-looking findings always list the same way.
+    const reader = await this.conn.runAndReadAll(
+      `SELECT ${FINDING_COLUMNS} FROM findings WHERE run_id = $1 ORDER BY ${SEVERITY_RANK}, count DESC, title, id`,
+      [runId],
+    );
+    return reader.getRows().map(findingFromRow);
   }
 
   async *events(query: EventQuery): AsyncGenerator<Event> {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NewRun, ProcessRecord, StoredEvent } from '../../../src/store/store.js';
+import type { FindingRecord, NewRun, ProcessRecord, StoredEvent } from '../../../src/store/store.js';
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'harrier-store-test-'));
@@ -198,6 +198,59 @@ export function sampleProcesses(): ProcessRecord[] {
       group: 'root',
       startTs: T0 + 9n,
     },
+  ];
+}
+
+/** A finding with every field set; `over` changes some. */
+export function finding(over: Partial<FindingRecord> & Pick<FindingRecord, 'id'>): FindingRecord {
+  return {
+    ruleId: 'write-below-etc',
+    kind: 'rule',
+    severity: 'high',
+    title: 'Write below /etc',
+    message: 'node (pid 4242) opened /etc/passwd for writing',
+    fingerprint: `fp-${over.id}`,
+    count: 1,
+    firstTs: T0,
+    lastTs: T0,
+    evidence: { pid: 4242, path: '/etc/passwd', events: [T0] },
+    ...over,
+  };
+}
+
+/** Findings of every kind, with evidence that needs the codec (bigints, NaN, a look-alike string). */
+export function sampleFindings(): FindingRecord[] {
+  return [
+    finding({ id: 'f-rule', evidence: { ts: T0, huge: 2n ** 70n, nested: [{ seq: -(2n ** 63n) }], ok: true } }),
+    finding({
+      id: 'f-risk',
+      ruleId: 'risk.outbound-connect',
+      kind: 'risk',
+      severity: 'medium',
+      title: 'Outbound connection',
+      message: 'connect to 127.0.0.1:8080',
+      count: 3,
+      firstTs: T0 + 2n,
+      lastTs: T0 + 7n,
+      evidence: { endpoint: '127.0.0.1:8080', ratio: Number.NaN, note: '{"$bigint":"1"}', none: null },
+    }),
+    finding({
+      id: 'f-anomaly',
+      ruleId: 'anomaly.new-exe',
+      kind: 'anomaly',
+      severity: 'info',
+      title: 'New executable',
+      message: 'sh ran for the first time',
+      evidence: ['/usr/bin/sh', 4n],
+    }),
+    finding({
+      id: 'f-rasp',
+      ruleId: 'rasp.eval',
+      kind: 'rasp',
+      severity: 'critical',
+      title: 'eval',
+      evidence: 'eval(x)',
+    }),
   ];
 }
 

@@ -7,7 +7,16 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openDuckDbStore } from '../../../src/store/duckdb/index.js';
 import { StoreError } from '../../../src/store/store.js';
-import { CRASH_COMMITTED, collect, eventsOf, newRun, sampleEvents, sampleProcesses, tempDir } from './fixtures.js';
+import {
+  CRASH_COMMITTED,
+  collect,
+  eventsOf,
+  newRun,
+  sampleEvents,
+  sampleFindings,
+  sampleProcesses,
+  tempDir,
+} from './fixtures.js';
 
 const CHILD = fileURLToPath(new URL('./store-child.js', import.meta.url));
 
@@ -79,6 +88,9 @@ describe('a writer killed mid-run', () => {
         eventsOf(sampleEvents().slice(0, CRASH_COMMITTED)),
       );
       assert.deepEqual(await store.processes(crashedId), sampleProcesses().slice(0, 1));
+      // The findings flushed before the crash, as flushed (high before medium); not the later, buffered update.
+      assert.deepEqual(await store.findings(crashedId), sampleFindings().slice(0, 2));
+      assert.deepEqual(await store.findings(done.runId), []);
       assert.deepEqual(await collect(store.events({ runId: done.runId })), eventsOf(sampleEvents()));
       assert.deepEqual(await store.processes(done.runId), sampleProcesses());
     } finally {

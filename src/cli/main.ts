@@ -5,6 +5,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SENSOR_CHOICES } from '../sensors/select.js';
 import { monitorCommand } from './commands/monitor.js';
+import { replayCommand } from './commands/replay.js';
+import { rulesListCommand, rulesValidateCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
@@ -19,6 +21,11 @@ function positiveInt(value: string): number {
 }
 
 const storeOption = () => new Option('--store <path>', `the run store, a DuckDB file (default: ${DEFAULT_STORE})`);
+
+const ruleMatchingOption = () =>
+  new Option('--rule-matching <mode>', "fire every matching rule, or only the first (Falco's old behaviour)")
+    .choices(['all', 'first'])
+    .default('all');
 
 const program = new Command('harrier')
   .description('Observe programs while they run and report, with evidence, what is risky about what they do.')
@@ -41,6 +48,9 @@ program
   )
   .argument('<command...>', 'the command to observe (put it after --)')
   .addOption(new Option('--sensor <kind>', 'how to observe').choices(SENSOR_CHOICES).default('auto'))
+  .option('--rules <file...>', "Falco-syntax rules files, in order (default: Harrier's rules/harrier_rules.yaml)")
+  .option('--no-rules', 'evaluate no rules')
+  .addOption(ruleMatchingOption())
   .addOption(storeOption())
   .option('--no-store', 'do not store the run')
   .option('--json [file]', 'print the summary as JSON (to stdout, or to FILE)')
@@ -55,6 +65,8 @@ program
   .action(async (command: string[], opts) => {
     process.exitCode = await runCommand(command, {
       sensor: opts.sensor,
+      rules: opts.rules === false ? false : opts.rules,
+      ruleMatching: opts.ruleMatching,
       store: opts.store === false ? false : (opts.store ?? DEFAULT_STORE),
       json: opts.json,
       events: opts.events,
@@ -82,6 +94,39 @@ program
   .option('--full', 'show every process, file and connection')
   .action(async (run: string, opts) => {
     process.exitCode = await showCommand(run, { store: opts.store, json: opts.json, full: opts.full });
+  });
+
+const rules = program.command('rules').summary('validate and list Falco-syntax rules files');
+rules
+  .command('validate')
+  .summary('load and compile rules files, print errors and warnings (exit 1 on error)')
+  .argument('[files...]', "rules files in order (default: Harrier's rules)")
+  .option('--json', 'print the result as JSON')
+  .action(async (files: string[], opts) => {
+    process.exitCode = await rulesValidateCommand(files, { json: opts.json });
+  });
+rules
+  .command('list')
+  .summary('list the rules with priority, tags and state')
+  .argument('[files...]', "rules files in order (default: Harrier's rules)")
+  .option('--json', 'print as JSON')
+  .action(async (files: string[], opts) => {
+    process.exitCode = await rulesListCommand(files, { json: opts.json });
+  });
+
+program
+  .command('replay')
+  .summary('evaluate rules offline over an NDJSON event file (from harrier run --events)')
+  .argument('<events>', 'the NDJSON event file')
+  .option('--rules <file...>', "rules files, in order (default: Harrier's rules)")
+  .addOption(ruleMatchingOption())
+  .option('--json', 'print alerts as Falco JSON lines')
+  .action(async (events: string, opts) => {
+    process.exitCode = await replayCommand(events, {
+      rules: opts.rules,
+      ruleMatching: opts.ruleMatching,
+      json: opts.json,
+    });
   });
 
 program

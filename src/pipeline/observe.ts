@@ -12,6 +12,8 @@ import { SummaryBuilder } from '../report/summary-builder.js';
 import type { RunSummary } from '../report/summary.js';
 import type { ExitStatus, Sensor, SensorSession, Target } from '../sensors/sensor.js';
 import type { ProcessRecord, RunWriter, Store, StoredEvent } from '../store/store.js';
+import { type AlertListener, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
+import { falcoAlertJson, severityOf } from '../rules/output/index.js';
 import type { EventSink } from './event-sink.js';
 import { beginRecording, keepUp } from './recording.js';
 
@@ -26,6 +28,10 @@ export interface ObserveOptions {
   harrierVersion: string;
   /** Called once the session has started, so the caller can forward signals to it. */
   onSession?: (session: SensorSession) => void;
+  /** Rules to evaluate on every event; their alerts go into the summary. */
+  rules?: RuleEngine;
+  /** Called for every alert as it happens. */
+  onAlert?: AlertListener;
   /** The sensor failed while the command still runs; the command is left to finish unobserved. */
   onSensorFailure?: (error: Error, pid: number) => void;
 }
@@ -39,6 +45,21 @@ export interface ObserveResult {
 }
 
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+/** `pid` and its ancestors up to init, from /proc. */
+function ancestry(pid: number): number[] {
+  const chain: number[] = [];
+  for (let p = pid; p > 1 && chain.length < 64;) {
+    chain.push(p);
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      break;
+    }
+  }
+  return chain;
+}
 
 /** Running, and not a zombie waiting for a reaper that may be slow (an orphan's new parent). */
 function isAlive(pid: number): boolean {
@@ -103,15 +124,30 @@ export class Observation {
 
     const state = new SystemState();
     const summary = new SummaryBuilder(state);
+    const detector = opts.rules
+      ? new RulesDetector(opts.rules, (alert, rule) => {
+          summary.addAlert({
+            rule: rule.name,
+            priority: rule.priority,
+            tags: alert.tags,
+            severity: severityOf(rule.priority),
+            json: () => JSON.parse(falcoAlertJson(alert)) as Record<string, unknown>,
+          });
+          opts.onAlert?.(alert, rule);
+        })
+      : undefined;
     let rootPid: number | undefined;
     let sensorError: Error | undefined;
     try {
       for await (const batch of session.events) {
         if (rootPid === undefined) {
           rootPid = await session.rootPid;
+          // The command's ancestors (Harrier, the shell that started it, …) give rules their
+          // proc.pname / proc.aname[N] as Falco would see them.
+          state.bootstrapFromProc(ancestry(process.pid));
           state.seedProcess(this.rootSeed(rootPid, startedAt));
         }
-        this.consume(batch, state, summary, writer);
+        this.consume(batch, state, summary, writer, detector);
         await keepUp(writer);
         if (opts.eventSink) await opts.eventSink.write(batch);
       }
@@ -170,11 +206,18 @@ export class Observation {
     };
   }
 
-  private consume(batch: Event[], state: SystemState, summary: SummaryBuilder, writer: RunWriter | undefined): void {
+  private consume(
+    batch: Event[],
+    state: SystemState,
+    summary: SummaryBuilder,
+    writer: RunWriter | undefined,
+    detector: RulesDetector | undefined,
+  ): void {
     const stored: StoredEvent[] = writer ? new Array<StoredEvent>(batch.length) : [];
     for (let i = 0; i < batch.length; i++) {
       const ev = batch[i] as Event;
       state.apply(ev);
+      detector?.process(ev, state);
       const ctx = eventContext(ev, state);
       summary.add(ev, ctx);
       if (writer) stored[i] = { event: ev, path: ctx.path, path2: ctx.path2, endpoint: ctx.endpoint };

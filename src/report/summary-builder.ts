@@ -13,6 +13,7 @@ import {
   type FileEntry,
   type FileOp,
   type NetworkSummary,
+  type AlertSummary,
   type ProcessNode,
   type RunSummary,
   SUMMARY_VERSION,
@@ -62,6 +63,7 @@ export class SummaryBuilder {
   private readonly listening = new Map<string, ConnAcc>();
   private readonly unix = new Map<string, ConnAcc & { op: 'connect' | 'bind' }>();
   private readonly byType = new Map<string, number>();
+  private readonly alerts = new Map<string, AlertSummary & { severity: number }>();
   private events = 0;
   private execs = 0;
 
@@ -135,6 +137,32 @@ export class SummaryBuilder {
         if (ok) this.accept(ev);
         break;
     }
+  }
+
+  /**
+   * Counts a rule alert; the first one of each rule is kept whole as evidence. `severity` orders
+   * the summary (0 = most severe), `json` is the alert as Falco's JSON output carries it.
+   */
+  addAlert(alert: {
+    rule: string;
+    priority: string;
+    tags: string[];
+    severity: number;
+    json: () => Record<string, unknown>;
+  }): void {
+    const seen = this.alerts.get(alert.rule);
+    if (seen) {
+      seen.count++;
+      return;
+    }
+    this.alerts.set(alert.rule, {
+      rule: alert.rule,
+      priority: alert.priority,
+      tags: alert.tags,
+      count: 1,
+      first: alert.json(),
+      severity: alert.severity,
+    });
   }
 
   private file(path: string, op: FileOp): FileEntry {
@@ -239,6 +267,9 @@ export class SummaryBuilder {
       processes,
       files: groupByDirectory([...this.files.values()]),
       network,
+      alerts: [...this.alerts.values()]
+        .sort((a, b) => a.severity - b.severity || b.count - a.count || a.rule.localeCompare(b.rule))
+        .map(({ severity: _severity, ...a }) => a),
       totals: {
         events: this.events,
         byType,

@@ -71,6 +71,18 @@ export interface Totals {
   parseErrors: number;
 }
 
+/** One rule's alerts in a run: identical alerts are counted, never dropped. */
+export interface AlertSummary {
+  rule: string;
+  /** Falco's capitalised priority (`Warning`). */
+  priority: string;
+  tags: string[];
+  /** How many times the rule fired. */
+  count: number;
+  /** The first alert, exactly as Falco's JSON output would carry it. */
+  first: Record<string, unknown>;
+}
+
 export interface RunSummary {
   version: typeof SUMMARY_VERSION;
   runId: string | null;
@@ -87,6 +99,8 @@ export interface RunSummary {
   processes: ProcessNode[];
   files: DirectoryEntry[];
   network: NetworkSummary;
+  /** Rule alerts, most severe first (empty when no rules were loaded). */
+  alerts: AlertSummary[];
   totals: Totals;
 }
 

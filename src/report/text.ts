@@ -11,7 +11,7 @@ export interface TextOptions {
   full?: boolean;
 }
 
-const LIMITS = { processes: 40, directories: 12, filesPerDir: 6, connections: 20, types: 12 };
+const LIMITS = { processes: 40, directories: 12, filesPerDir: 6, connections: 20, types: 12, alerts: 20 };
 
 export function formatDuration(ms: number): string {
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
@@ -114,6 +114,19 @@ export function formatSummaryText(s: RunSummary, opts: TextOptions = {}): string
     if (files.more) lines.push(st.dim(`    … ${files.more} more files`));
   }
   if (dirs.more) lines.push(st.dim(`  … ${dirs.more} more directories`));
+
+  if (s.alerts.length > 0) {
+    const total = s.alerts.reduce((n, a) => n + a.count, 0);
+    lines.push('', st.bold(`Alerts (${total} from ${s.alerts.length} rules)`));
+    for (const a of cut(s.alerts, LIMITS.alerts, full).shown) {
+      const sev = ['Emergency', 'Alert', 'Critical', 'Error'].includes(a.priority) ? st.red : st.yellow;
+      const message = typeof a.first.output === 'string' ? a.first.output.replace(/^\S+: \S+ /, '') : '';
+      lines.push(`  ${sev(a.priority.padEnd(9))} ${st.bold(a.rule)}${a.count > 1 ? ` ×${a.count}` : ''}`);
+      lines.push(`            ${st.dim(message)}`);
+    }
+    if (!full && s.alerts.length > LIMITS.alerts)
+      lines.push(st.dim(`  … ${s.alerts.length - LIMITS.alerts} more rules`));
+  }
 
   lines.push('', st.bold('Network'));
   const net = s.network;

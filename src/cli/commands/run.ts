@@ -12,12 +12,17 @@ import { exitCodeFor, resolveExecutable } from '../../sensors/resolve-executable
 import { type SensorChoice, selectSensor } from '../../sensors/select.js';
 import type { ExitStatus } from '../../sensors/sensor.js';
 import type { Store } from '../../store/store.js';
+import type { RuleMatching } from '../../detect/rules/index.js';
+import { loadRuleEngine } from '../rules.js';
 import { availableSensors } from '../sensors.js';
 import { openStore } from '../store.js';
 import { version } from '../version.js';
 
 export interface RunOptions {
   sensor: SensorChoice;
+  /** Rules files; undefined → Harrier's defaults; false → no rules. */
+  rules: string[] | undefined | false;
+  ruleMatching: RuleMatching;
   store: string | false;
   json?: string | true;
   events?: string;
@@ -47,6 +52,7 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     return exitCodeFor(resolved);
   }
 
+  const rules = opts.rules === false ? undefined : await loadRuleEngine(opts.rules, opts.ruleMatching);
   const { sensor, reason } = await selectSensor(opts.sensor, availableSensors());
   let store: Store | undefined;
   let eventSink: NdjsonEventSink | undefined;
@@ -65,6 +71,7 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     sensorReason: reason,
     target: { mode: 'command', argv: [resolved.path, ...rest], cwd, env: process.env },
     displayCommand: command,
+    rules,
     store,
     eventSink,
     harrierVersion: version,

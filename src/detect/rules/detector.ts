@@ -1,0 +1,36 @@
+/**
+ * The rules detector: runs the engine on each event in its state context and turns every match
+ * into a Falco alert. What happens to alerts (summary, store, stdout) is the caller's business.
+ */
+import type { Event } from '../../events/event.js';
+import type { StateView } from '../../events/context.js';
+import { buildFalcoAlert, type FalcoAlert } from '../../rules/output/index.js';
+import type { RuleEngine } from './engine.js';
+import type { CompiledRule } from './ruleset.js';
+
+export type AlertListener = (alert: FalcoAlert, rule: CompiledRule) => void;
+
+export class RulesDetector {
+  constructor(
+    readonly engine: RuleEngine,
+    private readonly onAlert: AlertListener,
+  ) {}
+
+  /** Call right after the state has applied `event`, so fields see the event's own effects. */
+  process(event: Event, state: StateView): void {
+    const ctx = { event, state };
+    this.engine.evaluate(ctx, (rule) =>
+      this.onAlert(
+        buildFalcoAlert({
+          rule: rule.name,
+          priority: rule.priority,
+          tags: rule.tags,
+          output: rule.output,
+          ctx,
+          source: rule.source,
+        }),
+        rule,
+      ),
+    );
+  }
+}

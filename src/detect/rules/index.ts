@@ -1,0 +1,11 @@
+/** Falco-compatible rules as a detector: compile rulesets, evaluate them, emit Falco alerts. */
+export { RuleEngine, type RuleFailure, type RuleMatching } from './engine.js';
+export { RulesDetector, type AlertListener } from './detector.js';
+export {
+  type CompiledRule,
+  type CompiledRuleset,
+  type RulesDiagnostic,
+  compileRuleset,
+  formatRulesDiagnostic,
+  loadRuleset,
+} from './ruleset.js';

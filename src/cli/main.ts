@@ -134,8 +134,13 @@ program
   .summary('watch the whole host with the eBPF sensor until Ctrl-C / SIGTERM')
   .description(
     'Streams every process on this host through Harrier (except Harrier itself) and prints live ' +
-      'statistics. Needs root. Events go to the store unless --no-store; rules and alerts come next.',
+      'statistics on stderr and rule alerts as Falco JSON lines on stdout (or --alerts-file). Needs root. ' +
+      'Events go to the store unless --no-store. SIGHUP reloads the rules; SIGINT/SIGTERM stop.',
   )
+  .option('--rules <file...>', "Falco-syntax rules files, in order (default: Harrier's rules); SIGHUP reloads them")
+  .option('--no-rules', 'evaluate no rules')
+  .addOption(ruleMatchingOption())
+  .option('--alerts-file <file>', "append alerts (Falco's JSON lines) to FILE instead of stdout")
   .addOption(storeOption())
   .option('--no-store', 'do not store events')
   .option('--events <file>', 'write every normalised event to FILE as NDJSON')
@@ -143,6 +148,9 @@ program
   .option('--json', 'print statistics as JSON lines')
   .action(async (opts) => {
     process.exitCode = await monitorCommand({
+      rules: opts.rules === false ? false : opts.rules,
+      ruleMatching: opts.ruleMatching,
+      alertsFile: opts.alertsFile,
       store: opts.store === false ? false : (opts.store ?? DEFAULT_STORE),
       events: opts.events,
       statsInterval: opts.statsInterval,

@@ -3,6 +3,7 @@
  * store until stopped. Memory stays bounded on a long-running host because exited processes
  * are reaped from the state tables after a grace period.
  */
+import { type AlertListener, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
 import { eventContext } from '../events/context.js';
 import type { Event } from '../events/event.js';
 import { SystemState } from '../events/state/system-state.js';
@@ -14,6 +15,9 @@ import { beginRecording, keepUp } from './recording.js';
 
 export interface MonitorOptions {
   sensor: Sensor;
+  /** Rules evaluated on every event; replaceable while running with setRules(). */
+  rules?: RuleEngine;
+  onAlert?: AlertListener;
   store?: Store;
   eventSink?: EventSink;
   harrierVersion: string;
@@ -35,8 +39,19 @@ export interface MonitorStats {
 export class Monitor {
   private session: SensorSession | undefined;
   private stopped = false;
+  private detector: RulesDetector | undefined;
 
-  constructor(private readonly opts: MonitorOptions) {}
+  constructor(private readonly opts: MonitorOptions) {
+    if (opts.rules) this.setRules(opts.rules);
+  }
+
+  /**
+   * Swaps the rules between two events (SIGHUP reload): no event is evaluated by a half-loaded
+   * ruleset, and none is skipped.
+   */
+  setRules(engine: RuleEngine): void {
+    this.detector = new RulesDetector(engine, (alert, rule) => this.opts.onAlert?.(alert, rule));
+  }
 
   async run(): Promise<MonitorStats> {
     const { opts } = this;
@@ -87,6 +102,7 @@ export class Monitor {
         const stored: StoredEvent[] = [];
         for (const ev of batch as Event[]) {
           state.apply(ev);
+          this.detector?.process(ev, state);
           if (writer) {
             const ctx = eventContext(ev, state);
             stored.push({ event: ev, path: ctx.path, path2: ctx.path2, endpoint: ctx.endpoint });

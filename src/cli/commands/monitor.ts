@@ -1,8 +1,14 @@
 /**
  * `harrier monitor`: watch the whole host until SIGINT/SIGTERM, with live stats on stderr.
- * Rules and alerts arrive with the rules engine; for now events go to the store and/or NDJSON.
+ * Rule alerts go to stdout (or --alerts-file) as Falco JSON lines; events to the store and/or NDJSON.
  */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { RuleMatching } from '../../detect/rules/index.js';
 import { Monitor, type MonitorStats } from '../../pipeline/monitor.js';
+import { falcoAlertJson } from '../../rules/output/index.js';
+import { describeError } from '../errors.js';
+import { loadRuleEngine } from '../rules.js';
 import { NdjsonEventSink } from '../../pipeline/event-sink.js';
 import { formatDuration } from '../../report/text.js';
 import { selectSensor } from '../../sensors/select.js';
@@ -12,6 +18,9 @@ import { openStore } from '../store.js';
 import { version } from '../version.js';
 
 export interface MonitorCliOptions {
+  rules: string[] | undefined | false;
+  ruleMatching: RuleMatching;
+  alertsFile?: string;
   store: string | false;
   events?: string;
   statsInterval: number;
@@ -33,20 +42,28 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
     hostSensors(),
     'watching the whole host needs the eBPF sensor: run harrier monitor as root',
   );
+  const rules = opts.rules === false ? undefined : await loadRuleEngine(opts.rules, opts.ruleMatching);
   let store: Store | undefined;
   let eventSink: NdjsonEventSink | undefined;
+  let alertsOut: WriteStream | undefined;
   try {
+    if (opts.alertsFile) alertsOut = await openAppend(opts.alertsFile);
     if (opts.store !== false) store = await openStore(opts.store);
     if (opts.events) eventSink = await NdjsonEventSink.open(opts.events);
   } catch (e) {
     await store?.close();
     await eventSink?.close();
+    alertsOut?.end();
     throw e;
   }
+  // Falco's JSON alert lines, one per alert, where falcosidekick and SIEM shippers expect them.
+  const alertLine = (line: string) => (alertsOut ?? process.stdout).write(line + '\n');
   const print = (s: MonitorStats) =>
     process.stderr.write(opts.json ? JSON.stringify({ stats: s }) + '\n' : statsLine(s));
   const monitor = new Monitor({
     sensor,
+    rules,
+    onAlert: (alert) => alertLine(falcoAlertJson(alert)),
     store,
     eventSink,
     harrierVersion: version,
@@ -56,6 +73,22 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
   const stop = () => void monitor.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // SIGHUP reloads the rules; a file that does not load keeps the old rules running.
+  const reload = () => {
+    if (opts.rules === false) return;
+    loadRuleEngine(opts.rules, opts.ruleMatching).then(
+      (engine) => {
+        monitor.setRules(engine);
+        process.stderr.write(`harrier monitor: rules reloaded (${engine.ruleCount} rules)\n`);
+      },
+      (e: unknown) => {
+        process.stderr.write(
+          `harrier monitor: rules not reloaded, keeping the previous ones: ${describeError(e).message}\n`,
+        );
+      },
+    );
+  };
+  process.on('SIGHUP', reload);
   process.stderr.write(
     `harrier monitor: watching the host with the ${sensor.kind} sensor (${reason}); Ctrl-C to stop\n`,
   );
@@ -65,6 +98,19 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    process.off('SIGHUP', reload);
+    alertsOut?.end();
     await store?.close();
   }
+}
+
+async function openAppend(path: string): Promise<WriteStream> {
+  const out = createWriteStream(path, { flags: 'a' });
+  await Promise.race([
+    once(out, 'open'),
+    once(out, 'error').then(([e]) => {
+      throw e as Error;
+    }),
+  ]);
+  return out;
 }

@@ -7,7 +7,7 @@ import { openDuckDbStore, SCHEMA_VERSION } from '../../../src/store/duckdb/index
 import { migrate } from '../../../src/store/duckdb/migrations.js';
 import { MIGRATIONS } from '../../../src/store/duckdb/schema.js';
 import { StoreError, type FindingRecord } from '../../../src/store/store.js';
-import { finding, newRun, sampleFindings, tempDir } from './fixtures.js';
+import { collect, eventsOf, finding, newRun, sampleEvents, sampleFindings, tempDir } from './fixtures.js';
 
 /** Runs `body` against the file with DuckDB directly, bypassing the store. */
 async function withRawDb<T>(
@@ -206,6 +206,90 @@ describe('findings in the store', () => {
       assert.deepEqual(await store.findings(one.runId), [{ ...oneFindings[0]!, count: 2 }, oneFindings[1]]);
       assert.deepEqual(await store.findings(two.runId), twoFindings);
       assert.deepEqual(await store.findings('r-no-such-run'), []);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('when findings are written', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  test('the timer writes buffered findings, with no events pending', async () => {
+    const store = await openDuckDbStore(join(tmp.dir, 'timer.duckdb'), { flushIntervalMs: 20 });
+    try {
+      const run = await store.beginRun(newRun(1n));
+      run.upsertFindings(sampleFindings().slice(0, 1));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(await store.findings(run.runId), sampleFindings().slice(0, 1));
+      await run.finish({ endedAt: 2n, summary: null, partial: false });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('nothing is written before a write is due', async () => {
+    const store = await openDuckDbStore(join(tmp.dir, 'due.duckdb'), { flushIntervalMs: 60_000 });
+    try {
+      const run = await store.beginRun(newRun(1n));
+      run.upsertFindings(sampleFindings());
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(await store.findings(run.runId), []);
+      await run.flush();
+      assert.equal((await store.findings(run.runId)).length, sampleFindings().length);
+      await run.finish({ endedAt: 2n, summary: null, partial: false });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a store closed under an unfinished run keeps the findings it buffered', async () => {
+    const path = join(tmp.dir, 'abandoned.duckdb');
+    const store = await openDuckDbStore(path, { flushIntervalMs: 60_000 });
+    const run = await store.beginRun(newRun(1n));
+    run.appendEvents(sampleEvents());
+    run.upsertFindings(sampleFindings());
+    await store.close();
+    const reader = await openDuckDbStore(path, { readOnly: true });
+    try {
+      assert.equal((await reader.getRun(run.runId))?.status, 'incomplete');
+      assert.deepEqual(
+        (await reader.findings(run.runId)).map((f) => f.id),
+        ['f-rasp', 'f-rule', 'f-risk', 'f-anomaly'],
+      );
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test('findings updated while events stream in all land, in full, beside every event', async () => {
+    const store = await openDuckDbStore(join(tmp.dir, 'busy.duckdb'), { batchRows: 7, flushIntervalMs: 5 });
+    try {
+      const run = await store.beginRun(newRun(1n));
+      const ids = Array.from({ length: 200 }, (_, i) => `f${String(i).padStart(3, '0')}`);
+      let appended = 0;
+      for (let round = 1; round <= 20; round++) {
+        run.appendEvents(sampleEvents());
+        appended += sampleEvents().length;
+        run.upsertFindings(
+          ids.map((id, i) => finding({ id, count: round * (i + 1), lastTs: BigInt(round), evidence: { round } })),
+        );
+        if (round % 3 === 0) await run.flush();
+        else await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await run.finish({ endedAt: 2n, summary: null, partial: false });
+      const found = await store.findings(run.runId);
+      assert.equal(found.length, ids.length);
+      // Same severity throughout, so by count: the highest index first.
+      assert.deepEqual(
+        found.map((f) => [f.id, f.count, f.lastTs, f.evidence]),
+        ids.map((id, i) => [id, 20 * (i + 1), 20n, { round: 20 }]).reverse(),
+      );
+      const run2 = await store.getRun(run.runId);
+      assert.deepEqual([run2?.status, run2?.eventCount], ['complete', appended]);
+      const events = await collect(store.events({ runId: run.runId }));
+      assert.deepEqual(events.slice(0, sampleEvents().length), eventsOf(sampleEvents()));
     } finally {
       await store.close();
     }

@@ -50,7 +50,7 @@ export class Monitor {
    * ruleset, and none is skipped.
    */
   setRules(engine: RuleEngine): void {
-    this.detector = new RulesDetector(engine, (alert, rule) => this.opts.onAlert?.(alert, rule));
+    this.detector = new RulesDetector(engine, (alert, rule, event) => this.opts.onAlert?.(alert, rule, event));
   }
 
   async run(): Promise<MonitorStats> {

@@ -14,6 +14,7 @@ import type { ExitStatus, Sensor, SensorSession, Target } from '../sensors/senso
 import type { ProcessRecord, RunWriter, Store, StoredEvent } from '../store/store.js';
 import { type AlertListener, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
 import { falcoAlertJson, severityOf } from '../rules/output/index.js';
+import { RuleFindings } from './rule-findings.js';
 import type { EventSink } from './event-sink.js';
 import { beginRecording, keepUp } from './recording.js';
 
@@ -124,8 +125,9 @@ export class Observation {
 
     const state = new SystemState();
     const summary = new SummaryBuilder(state);
+    const findings = new RuleFindings();
     const detector = opts.rules
-      ? new RulesDetector(opts.rules, (alert, rule) => {
+      ? new RulesDetector(opts.rules, (alert, rule, event) => {
           summary.addAlert({
             rule: rule.name,
             priority: rule.priority,
@@ -133,7 +135,8 @@ export class Observation {
             severity: severityOf(rule.priority),
             json: () => JSON.parse(falcoAlertJson(alert)) as Record<string, unknown>,
           });
-          opts.onAlert?.(alert, rule);
+          findings.add(alert, rule, event.ts);
+          opts.onAlert?.(alert, rule, event);
         })
       : undefined;
     let rootPid: number | undefined;
@@ -184,7 +187,9 @@ export class Observation {
       rootPid,
     });
     if (writer) {
-      writer.upsertProcesses([...state.allProcesses()].map(toProcessRecord));
+      const observed = [...state.allProcesses()].filter((p) => summary.observedPids.has(p.pid));
+      writer.upsertProcesses(observed.map(toProcessRecord));
+      writer.upsertFindings(findings.records());
       await writer.finish({ endedAt, exit, summary: result, partial });
     }
     await opts.eventSink?.close();

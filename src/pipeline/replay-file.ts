@@ -23,9 +23,9 @@ export async function replayEventFile(
 ): Promise<ReplayStats> {
   const stats: ReplayStats = { events: 0, alerts: 0, malformed: 0 };
   const state = new SystemState();
-  const detector = new RulesDetector(engine, (alert, rule) => {
+  const detector = new RulesDetector(engine, (alert, rule, event) => {
     stats.alerts++;
-    onAlert(alert, rule);
+    onAlert(alert, rule, event);
   });
   const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const lines = createInterface({ input, crlfDelay: Infinity });

@@ -66,11 +66,17 @@ export class SummaryBuilder {
   private readonly alerts = new Map<string, AlertSummary & { severity: number }>();
   private events = 0;
   private execs = 0;
+  /**
+   * Processes that produced events: the observed ones. State also holds their ancestors (read
+   * from /proc so rules see proc.pname as Falco would), which are context, not part of the run.
+   */
+  readonly observedPids = new Set<number>();
 
   constructor(private readonly state: StateView) {}
 
   add(ev: Event, ctx: EventContext): void {
     this.events++;
+    this.observedPids.add(ev.pid);
     this.byType.set(ev.type, (this.byType.get(ev.type) ?? 0) + 1);
     const ok = ev.res !== undefined && ev.res >= 0;
     switch (ev.type) {
@@ -245,7 +251,8 @@ export class SummaryBuilder {
     stats: SensorStats;
     rootPid: number | undefined;
   }): RunSummary {
-    const processes = buildTree([...this.state.allProcesses()], input.startedAt, input.rootPid);
+    const observed = [...this.state.allProcesses()].filter((p) => this.observedPids.has(p.pid));
+    const processes = buildTree(observed, input.startedAt, input.rootPid);
     const network: NetworkSummary = {
       outbound: finishConns(this.outbound),
       inbound: finishConns(this.inbound),

@@ -49,7 +49,10 @@ describe('harrier rules validate', () => {
 `);
     const r = await runHarrier(['rules', 'validate', file]);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, new RegExp(`^${file}:3:\\d+: error: rule 'Broken': .*\\[LOAD_ERR_COMPILE_CONDITION\\]`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(`^${file}:3:\\d+: error: rule 'Broken': .*\\[LOAD_ERR_COMPILE_CONDITION\\]`, 'm'),
+    );
     assert.match(r.stdout, /1 error\(s\)/);
   });
 
@@ -96,7 +99,18 @@ describe('alerts from rules', () => {
 `,
     );
     const out = join(tempDir(), 's.json');
-    const r = await runHarrier(['run', '--rules', file, '--no-store', '--json', out, '--', 'sh', '-c', 'cat /etc/hostname; cat /etc/hostname']);
+    const r = await runHarrier([
+      'run',
+      '--rules',
+      file,
+      '--no-store',
+      '--json',
+      out,
+      '--',
+      'sh',
+      '-c',
+      'cat /etc/hostname; cat /etc/hostname',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const s = readJson<RunSummary>(out);
     assert.deepEqual(
@@ -106,16 +120,58 @@ describe('alerts from rules', () => {
         ['Any open of hostname', 'Informational', 2],
       ],
     );
-    const first = s.alerts[0]?.first as { output: string; output_fields: Record<string, unknown>; tags: string[]; rule: string };
+    const first = s.alerts[0]?.first as {
+      output: string;
+      output_fields: Record<string, unknown>;
+      tags: string[];
+      rule: string;
+    };
     assert.equal(first.rule, 'Hostname read');
     assert.deepEqual(first.tags, ['mitre_discovery', 'test']);
     assert.equal(first.output_fields['proc.name'], 'cat');
     assert.equal(first.output_fields['proc.pname'], 'sh');
     assert.equal(first.output_fields['fd.name'], '/etc/hostname');
-    assert.match(first.output, /^\d\d:\d\d:\d\d\.\d{9}: Notice hostname read by cat \(parent sh, fd \/etc\/hostname\)$/);
+    assert.match(
+      first.output,
+      /^\d\d:\d\d:\d\d\.\d{9}: Notice hostname read by cat \(parent sh, fd \/etc\/hostname\)$/,
+    );
     assert.match(r.stderr, /Alerts \(4 from 2 rules\)/);
 
-    const firstOnly = await runHarrier(['run', '--rules', file, '--rule-matching', 'first', '--no-store', '--json', out, '--', 'cat', '/etc/hostname']);
+    // The same alerts land in the store's findings table.
+    const store = join(tempDir(), 'h.duckdb');
+    const stored = await runHarrier(['run', '--rules', file, '--store', store, '-q', '--', 'cat', '/etc/hostname']);
+    assert.equal(stored.code, 0, stored.stderr);
+    const { openDuckDbStore } = await import('../../src/store/duckdb/index.js');
+    const db = await openDuckDbStore(store, { readOnly: true });
+    try {
+      const run = await db.getRun('last');
+      assert.ok(run);
+      const findings = await db.findings(run.id);
+      assert.deepEqual(
+        findings.map((f) => [f.kind, f.ruleId, f.severity, f.count]),
+        [
+          ['rule', 'Hostname read', 'low', 1],
+          ['rule', 'Any open of hostname', 'info', 1],
+        ],
+      );
+      assert.match(findings[0]?.message ?? '', /^hostname read by cat/);
+    } finally {
+      await db.close();
+    }
+
+    const firstOnly = await runHarrier([
+      'run',
+      '--rules',
+      file,
+      '--rule-matching',
+      'first',
+      '--no-store',
+      '--json',
+      out,
+      '--',
+      'cat',
+      '/etc/hostname',
+    ]);
     assert.equal(firstOnly.code, 0, firstOnly.stderr);
     assert.deepEqual(
       readJson<RunSummary>(out).alerts.map((a) => a.rule),
@@ -135,13 +191,26 @@ describe('alerts from rules', () => {
   test('harrier replay evaluates recorded events offline and skips malformed lines', async () => {
     const dir = tempDir();
     const events = join(dir, 'e.ndjson');
-    const r = await runHarrier(['run', '--no-rules', '--no-store', '-q', '--events', events, '--', 'cat', '/etc/hostname']);
+    const r = await runHarrier([
+      'run',
+      '--no-rules',
+      '--no-store',
+      '-q',
+      '--events',
+      events,
+      '--',
+      'cat',
+      '/etc/hostname',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     writeFileSync(events, readFileSync(events, 'utf8') + 'not json\n');
     const file = rulesFile(READ_HOSTNAME_RULE);
     const replay = await runHarrier(['replay', events, '--rules', file, '--json']);
     assert.equal(replay.code, 0, replay.stderr);
-    const alerts = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rule: string; priority: string; source: string });
+    const alerts = replay.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { rule: string; priority: string; source: string });
     assert.deepEqual(
       alerts.map((a) => [a.rule, a.priority, a.source]),
       [['Hostname read', 'Notice', 'syscall']],
@@ -153,7 +222,8 @@ describe('alerts from rules', () => {
 
 describe('harrier monitor with rules', () => {
   test('alerts as Falco JSON lines; SIGHUP reloads; a broken file keeps the old rules', async (t) => {
-    if (!sensorsUnderTest().includes('ebpf')) return t.skip('the eBPF sensor cannot run here (needs root and a built probe)');
+    if (!sensorsUnderTest().includes('ebpf'))
+      return t.skip('the eBPF sensor cannot run here (needs root and a built probe)');
     const dir = tempDir();
     const rules = join(dir, 'rules.yaml');
     const alertsFile = join(dir, 'alerts.json');
@@ -167,9 +237,13 @@ describe('harrier monitor with rules', () => {
   priority: WARNING
 `;
     writeFileSync(rules, ruleFor('First version'));
-    const child = spawn(process.execPath, [harrierBin, 'monitor', '--no-store', '--rules', rules, '--alerts-file', alertsFile], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [harrierBin, 'monitor', '--no-store', '--rules', rules, '--alerts-file', alertsFile],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));

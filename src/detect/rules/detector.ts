@@ -8,7 +8,7 @@ import { buildFalcoAlert, type FalcoAlert } from '../../rules/output/index.js';
 import type { RuleEngine } from './engine.js';
 import type { CompiledRule } from './ruleset.js';
 
-export type AlertListener = (alert: FalcoAlert, rule: CompiledRule) => void;
+export type AlertListener = (alert: FalcoAlert, rule: CompiledRule, event: Event) => void;
 
 export class RulesDetector {
   constructor(
@@ -30,6 +30,7 @@ export class RulesDetector {
           source: rule.source,
         }),
         rule,
+        event,
       ),
     );
   }

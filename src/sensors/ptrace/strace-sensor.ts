@@ -321,10 +321,7 @@ class StraceSession implements SensorSession {
   }
 
   private waitStrace(ms: number): Promise<boolean> {
-    return Promise.race([
-      this.straceExited.promise.then(() => true),
-      sleepUnref(ms).then(() => false),
-    ]);
+    return Promise.race([this.straceExited.promise.then(() => true), sleepUnref(ms).then(() => false)]);
   }
 
   private onStraceExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -1,10 +1,11 @@
 /**
- * Benchmark runner: `npm run bench -- NAME...` with NAME in run, store, ebpf, monitor (none: all).
+ * Benchmark runner: `npm run bench -- NAME...` with NAME in run, store, ebpf, monitor, rules (none: all).
  * Each benchmark measures its baseline in the same run and prints ratios; the figures go into
  * BENCHMARKS.md. BENCH_SENSORS=ebpf,ptrace chooses the sensors for `run`.
  */
 import { benchEbpf } from './ebpf-throughput.js';
 import { benchMonitorIdle } from './monitor-idle.js';
+import { benchRules } from './rules-throughput.js';
 import { benchRunOverhead, type Row } from './run-overhead.js';
 import { benchStoreAppend } from './store-append.js';
 
@@ -65,4 +66,9 @@ if (want('monitor')) {
   console.log(
     `CPU ${r.cpuPercentOfCore.toFixed(2)} % of one core while the host made ${Math.round(r.eventsPerSec)} traced syscalls/s`,
   );
+}
+
+if (want('rules')) {
+  console.log('\n## rules: evaluation throughput (baseline: the same stream through state only)\n');
+  console.log(await benchRules());
 }

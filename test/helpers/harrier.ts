@@ -79,3 +79,17 @@ export function processesWithArgs(args: string): number[] {
     .filter((p) => p.args === args)
     .map((p) => p.pid);
 }
+
+/** Whether `pid` descends from `ancestor` (by the parent chain in /proc). */
+export function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+    if (p === ancestor) return true;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}

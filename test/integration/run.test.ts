@@ -8,7 +8,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProcessNode, RunSummary } from '../../src/report/summary.js';
-import { compileC, processesMatching, processesWithArgs, readJson, runHarrier, tempDir } from '../helpers/harrier.js';
+import {
+  compileC,
+  descendsFrom,
+  processesMatching,
+  processesWithArgs,
+  readJson,
+  runHarrier,
+  tempDir,
+} from '../helpers/harrier.js';
 import { sensorsUnderTest } from '../helpers/sensors.js';
 
 function flatten(nodes: ProcessNode[]): ProcessNode[] {
@@ -184,25 +192,25 @@ for (const sensor of sensorsUnderTest()) {
       const dir = tempDir();
       const store = join(dir, 'h.duckdb');
       const marker = `harrier-sigterm-${process.pid}`;
+      // A sleep no other test (or machine job) runs, found only below this harrier.
+      const sleep = `sleep 30.${process.pid}${Math.floor(Math.random() * 1000)}`;
       let harrierPid = 0;
       const pending = runHarrier(
-        ['run', '--sensor', sensor, '--store', store, '--', 'sh', '-c', `exec sleep 30 # ${marker}`],
+        ['run', '--sensor', sensor, '--store', store, '--', 'sh', '-c', `exec ${sleep} # ${marker}`],
         {
           onSpawn: (pid) => (harrierPid = pid),
         },
       );
-      // Wait until the observed sleep itself exists (not just harrier's command line naming it).
+      const observedSleep = () => processesWithArgs(sleep).filter((p) => harrierPid > 0 && descendsFrom(p, harrierPid));
       const deadline = Date.now() + 15_000;
-      while ((harrierPid === 0 || processesWithArgs('sleep 30').length === 0) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.ok(harrierPid > 0 && processesWithArgs('sleep 30').length > 0, 'the observed sleep started');
+      while (observedSleep().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(observedSleep().length > 0, 'the observed sleep started');
       process.kill(harrierPid, 'SIGTERM');
       const r = await pending;
       assert.equal(r.code, 143, r.stderr);
       assert.match(r.stderr, /\(partial\)/);
       assert.deepEqual(processesMatching(marker), []);
-      assert.deepEqual(processesWithArgs('sleep 30'), []);
+      assert.deepEqual(processesWithArgs(sleep), []);
       const runs = await runHarrier(['runs', '--store', store, '--json']);
       const list = JSON.parse(runs.stdout) as Array<{ status: string; exit: unknown }>;
       assert.equal(list.length, 1);

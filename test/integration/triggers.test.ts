@@ -13,6 +13,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AlertSummary, RunSummary } from '../../src/report/summary.js';
@@ -99,6 +100,8 @@ const dir = skipAll ? '/nonexistent' : tempDir('harrier-triggers-');
 const httpd = join(dir, 'httpd');
 const shmBinary = `/dev/shm/${tag}`;
 const shmScript = `/dev/shm/${tag}.sh`;
+let listener: Server;
+let listenPort = 0;
 let bin: Record<'memfd_exec' | 'ptrace_attach' | 'ptrace_traceme' | 'finit_module', string>;
 const OPEN = /^(open|openat|openat2)$/;
 
@@ -164,6 +167,19 @@ const triggers: Trigger[] = [
     },
   },
   {
+    // The server reads the file itself (a shell builtin's redirection) once it is 5 s old.
+    name: 'a server named httpd reads /etc/shadow after startup',
+    command: () => [httpd, '-c', 'sleep 5.5; read -r line < /etc/shadow; true'],
+    falco: {
+      rule: 'Read sensitive file trusted after startup',
+      fields: { 'fd.name': '/etc/shadow', 'proc.name': 'httpd', 'evt.type': OPEN },
+    },
+    harrier: {
+      rule: 'Harrier Password File Read by Untrusted Program',
+      fields: { 'fd.name': '/etc/shadow', 'proc.name': 'httpd' },
+    },
+  },
+  {
     name: 'shred -u a file',
     command: () => {
       writeFileSync(join(dir, 'victim'), 'data\n');
@@ -182,6 +198,15 @@ const triggers: Trigger[] = [
     harrier: {
       rule: 'Harrier Private Key Search',
       fields: { 'proc.name': 'find', 'proc.cmdline': `find ${dir} -iname id_rsa` },
+    },
+  },
+  {
+    name: 'grep -r for a private key header',
+    command: () => ['grep', '-r', '-l', 'BEGIN RSA PRIVATE KEY', dir],
+    falco: { rule: 'Search Private Keys or Passwords', fields: { 'proc.name': 'grep', 'evt.type': 'execve' } },
+    harrier: {
+      rule: 'Harrier Private Key Search',
+      fields: { 'proc.name': 'grep', 'proc.cmdline': /BEGIN RSA PRIVATE KEY/ },
     },
   },
   {
@@ -319,6 +344,39 @@ const triggers: Trigger[] = [
     harrier: { rule: 'Harrier Write Below /etc', fields: { 'fd.name': `/etc/${tag}`, 'evt.type': OPEN } },
   },
   {
+    name: 'bash connects with /dev/tcp',
+    command: () => ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${listenPort}; exec 3>&-`],
+    falco: null,
+    harrier: {
+      rule: 'Harrier Shell Opened Network Connection',
+      fields: { 'proc.name': 'bash', 'evt.type': 'connect', 'fd.name': /->127\.0\.0\.1:\d+$/ },
+    },
+  },
+  {
+    // Opened for appending, nothing written.
+    name: 'open /root/.bashrc for writing',
+    command: () => ['sh', '-c', ': >> /root/.bashrc'],
+    falco: null,
+    harrier: { rule: 'Harrier Shell Startup File Modified', fields: { 'fd.name': '/root/.bashrc', 'proc.name': 'sh' } },
+  },
+  {
+    name: 'a file created in /usr/local/bin',
+    command: () => ['sh', '-c', `: > /usr/local/bin/${tag}; rm -f /usr/local/bin/${tag}`],
+    cleanup: () => rmSync(`/usr/local/bin/${tag}`, { force: true }),
+    falco: null,
+    harrier: {
+      rule: 'Harrier Write Below Binary Directories',
+      fields: { 'fd.name': `/usr/local/bin/${tag}`, 'evt.arg.flags': /O_CREAT/ },
+    },
+  },
+  {
+    // The path does not exist: the flag is what matters.
+    name: 'rm -rf --no-preserve-root',
+    command: () => ['rm', '-rf', '--no-preserve-root', join(dir, 'no-such-dir')],
+    falco: null,
+    harrier: { rule: 'Harrier Recursive Delete of System Data', fields: { 'proc.name': 'rm' } },
+  },
+  {
     // Falco's module rule is container-only; an invalid fd makes the call fail harmlessly.
     name: 'finit_module',
     command: () => [bin.finit_module],
@@ -330,8 +388,11 @@ const triggers: Trigger[] = [
   },
 ];
 
-before(() => {
+before(async () => {
   if (skipAll) return;
+  listener = createServer((sock) => sock.on('error', () => undefined).resume());
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+  listenPort = (listener.address() as { port: number }).port;
   bin = {
     memfd_exec: compileTrigger('memfd_exec', dir),
     ptrace_attach: compileTrigger('ptrace_attach', dir),
@@ -347,6 +408,7 @@ before(() => {
 
 after(() => {
   if (skipAll) return;
+  listener.close();
   rmSync(shmBinary, { force: true });
   rmSync(shmScript, { force: true });
   rmSync(dir, { recursive: true, force: true });

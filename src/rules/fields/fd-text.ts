@@ -1,4 +1,4 @@
-/** Per-descriptor strings (directory, file name, type names), derived once per FdInfo. */
+/** Per-descriptor strings: directory, file name, type names. */
 import type { FdInfo, FdType } from '../../events/state/types.js';
 
 const TYPECHAR: Record<FdType, string> = {
@@ -39,33 +39,16 @@ export function baseOf(path: string): string {
   return pos === -1 ? path : path.slice(pos + 1);
 }
 
-interface Cut {
-  name: string;
-  dir: string;
-  file: string;
-}
-
-/** Keyed by the FdInfo and checked against its name, which a connect or bind can change. */
-const cuts = new WeakMap<FdInfo, Cut>();
-
-function cut(info: FdInfo): Cut {
-  let c = cuts.get(info);
-  if (c === undefined || c.name !== info.name) {
-    c = { name: info.name, dir: dirOf(info.name), file: baseOf(info.name) };
-    cuts.set(info, c);
-  }
-  return c;
-}
-
 const isFileLike = (t: FdType): boolean => t === 'file' || t === 'memfd';
 
 /** fd.directory: files are cut, a directory is its own; other kinds have none. */
 export function fdDirectory(info: FdInfo): string | undefined {
   if (info.type === 'directory') return info.name;
-  return isFileLike(info.type) && info.name !== '' ? cut(info).dir : undefined;
+  // Cut on demand: a lastIndexOf and a slice are cheaper than caching per descriptor (measured).
+  return isFileLike(info.type) && info.name !== '' ? dirOf(info.name) : undefined;
 }
 
 /** fd.filename: only files have one. */
 export function fdFilename(info: FdInfo): string | undefined {
-  return isFileLike(info.type) && info.name !== '' ? cut(info).file : undefined;
+  return isFileLike(info.type) && info.name !== '' ? baseOf(info.name) : undefined;
 }

@@ -228,6 +228,14 @@ const triggers: Trigger[] = [
     harrier: { rule: 'Harrier Execution from /dev/shm', fields: { 'proc.name': 'sh' } },
   },
   {
+    // eBPF sees the interpreter as proc.exe (as Falco's drivers do), ptrace the script path;
+    // Harrier's rule also checks proc.exepath, so it fires under both.
+    name: 'run a script in /dev/shm directly',
+    command: () => [shmScript],
+    falco: null,
+    harrier: { rule: 'Harrier Execution from /dev/shm', fields: { 'proc.exepath': shmScript } },
+  },
+  {
     name: 'memfd_create + execve /proc/self/fd/N',
     command: () => [bin.memfd_exec],
     falco: {

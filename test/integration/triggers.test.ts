@@ -479,3 +479,9 @@ for (const sensor of isRoot ? sensorsUnderTest() : ['ptrace' as const]) {
     });
   });
 }
+
+test("Harrier's default rules validate: every rule compiles, no warnings", async () => {
+  const r = await runHarrier(['rules', 'validate', harrierRules]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout + r.stderr, /ok · (\d+) of \1 enabled rules compiled · 0 disabled · 0 warning\(s\)/);
+});

@@ -116,7 +116,10 @@ export function compileRuleset(load: LoadResult, registry: FieldRegistry = field
     let predicate: Predicate;
     try {
       ast = parseCondition(rule.condition);
-      const compiled = compileCondition(ast, { registry, macros, lists });
+      // The engine only shows a rule the event types its condition can match, so the
+      // condition's own evt.type tests can be settled now (they are most of a rule's work).
+      const eventTypes = referencedEventTypes(ast, { macros, lists });
+      const compiled = compileCondition(ast, { registry, macros, lists, eventTypes });
       predicate = compiled.predicate;
       for (const w of compiled.warnings) {
         const src =

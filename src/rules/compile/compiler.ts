@@ -21,6 +21,11 @@ export type Predicate = (ctx: EvalContext) => boolean;
 
 export interface CompileOptions {
   registry: FieldRegistry;
+  /**
+   * The only event types the predicate will be asked about (the engine indexes rules by event
+   * type). Tests on `evt.type` that this settles are folded away at compile time.
+   */
+  eventTypes?: ReadonlySet<string>;
   /** Macro name → its parsed condition. */
   macros?: ReadonlyMap<string, Expr>;
   /** List name → its items. */
@@ -54,8 +59,11 @@ class Compiler implements CompileContext {
   private readonly lists: ListTable;
   private readonly chain: string[] = [];
 
+  private readonly eventTypes: ReadonlySet<string> | undefined;
+
   constructor(o: CompileOptions) {
     this.registry = o.registry;
+    this.eventTypes = o.eventTypes;
     this.macros = o.macros ?? EMPTY_MACROS;
     this.lists = o.lists ?? EMPTY_LISTS;
   }
@@ -76,6 +84,8 @@ class Compiler implements CompileContext {
         return any(e.children.map((c) => this.expr(c)));
       case 'not': {
         const p = this.expr(e.child);
+        if (p === TRUE) return FALSE;
+        if (p === FALSE) return TRUE;
         return (ctx) => !p(ctx);
       }
       case 'macro':
@@ -109,6 +119,8 @@ class Compiler implements CompileContext {
 
   private binary(e: BinaryCheck): Predicate {
     const left = compileOperand(e.left, this);
+    const folded = this.foldEventType(e);
+    if (folded !== undefined) return folded;
     const op = e.op;
     if (!operatorAllowed(left.type, op)) {
       this.fail('operator-type', `operator '${op}' is not valid for '${left.text}' (a ${left.type} field)`, e.pos, op);
@@ -150,6 +162,29 @@ class Compiler implements CompileContext {
       return perValue(left.get, e.modifier === 'allof' ? everyTest(tests) : someTest(tests));
     }
     return this.listCheck(e, left, values, at);
+  }
+
+  /**
+   * `evt.type = x` / `evt.type in (…)` / `!=` when every event type the predicate can see gives
+   * the same answer: a constant. Checked after the operand compiled, so errors are unchanged.
+   */
+  private foldEventType(e: BinaryCheck): Predicate | undefined {
+    const known = this.eventTypes;
+    if (known === undefined || known.size === 0 || e.modifier !== undefined) return undefined;
+    if (e.left.kind !== 'field' || e.left.name !== 'evt.type' || e.left.arg !== undefined) return undefined;
+    const r = e.right;
+    let values: string[];
+    if (r.kind === 'value') values = [r.value];
+    else if (r.kind === 'list') values = expandListItems(r.items, this.lists);
+    else return undefined;
+    let test: (t: string) => boolean;
+    if (e.op === '=' || e.op === '==') test = (t) => values[0] === t;
+    else if (e.op === '!=') test = (t) => values[0] !== t;
+    else if (e.op === 'in' && r.kind === 'list') test = (t) => values.includes(t);
+    else return undefined;
+    let yes = 0;
+    for (const t of known) if (test(t)) yes++;
+    return yes === known.size ? TRUE : yes === 0 ? FALSE : undefined;
   }
 
   /**
@@ -240,7 +275,14 @@ function everyTest(tests: ScalarTest[]): ScalarTest {
 }
 
 /** `and` of predicates, unrolled for the common small arities. */
-function all(ps: Predicate[]): Predicate {
+/** Constant predicates from folding; `all`/`any`/`not` simplify around them. */
+const TRUE: Predicate = () => true;
+const FALSE: Predicate = () => false;
+
+function all(input: Predicate[]): Predicate {
+  if (input.includes(FALSE)) return FALSE;
+  const ps = input.filter((p) => p !== TRUE);
+  if (ps.length === 0) return TRUE;
   const [a, b, c] = ps;
   if (ps.length === 1 && a) return a;
   if (ps.length === 2 && a && b) return (ctx) => a(ctx) && b(ctx);
@@ -251,7 +293,10 @@ function all(ps: Predicate[]): Predicate {
   };
 }
 
-function any(ps: Predicate[]): Predicate {
+function any(input: Predicate[]): Predicate {
+  if (input.includes(TRUE)) return TRUE;
+  const ps = input.filter((p) => p !== FALSE);
+  if (ps.length === 0) return FALSE;
   const [a, b, c] = ps;
   if (ps.length === 1 && a) return a;
   if (ps.length === 2 && a && b) return (ctx) => a(ctx) || b(ctx);

@@ -102,6 +102,8 @@ interface Trigger {
   /** The stable rule and its expected output fields (null: Falco's rule for it is container-only). */
   falco: { rule: string; fields: Expected } | null;
   harrier: { rule: string; fields: Expected };
+  /** Further Harrier rules the same action must fire. */
+  alsoHarrier?: Array<{ rule: string; fields: Expected }>;
   /** Run after each attempt (remove links the action left). */
   cleanup?: () => void;
 }
@@ -378,6 +380,26 @@ const triggers: Trigger[] = [
     },
   },
   {
+    // A throwaway key in root's ~/.ssh (the directory is made, and removed, if it did not exist).
+    name: "write and read a private key in root's ~/.ssh",
+    command: () => [
+      'sh',
+      '-c',
+      `made=; [ -d /root/.ssh ] || { mkdir -m 700 /root/.ssh && made=1; }; ` +
+        `echo key > /root/.ssh/id_${tag}; cat /root/.ssh/id_${tag} > /dev/null; rm -f /root/.ssh/id_${tag}; ` +
+        `[ -z "$made" ] || rmdir /root/.ssh`,
+    ],
+    cleanup: () => rmSync(`/root/.ssh/id_${tag}`, { force: true }),
+    falco: null,
+    harrier: {
+      rule: 'Harrier SSH Private Key Read',
+      fields: { 'fd.name': `/root/.ssh/id_${tag}`, 'proc.name': 'cat' },
+    },
+    alsoHarrier: [
+      { rule: 'Harrier SSH Trust File Modified', fields: { 'fd.name': `/root/.ssh/id_${tag}`, 'proc.name': 'sh' } },
+    ],
+  },
+  {
     // Opened for appending, nothing written.
     name: 'open /root/.bashrc for writing',
     command: () => ['sh', '-c', ': >> /root/.bashrc'],
@@ -447,6 +469,7 @@ for (const sensor of isRoot ? sensorsUnderTest() : ['ptrace' as const]) {
           const rules = haveStable && t.falco ? [stableRules, harrierRules] : [harrierRules];
           const alerts = await alertsOf(sensor, rules, t.command());
           assertFired(alerts, t.harrier.rule, t.harrier.fields, t.name);
+          for (const h of t.alsoHarrier ?? []) assertFired(alerts, h.rule, h.fields, t.name);
           if (t.falco === null) return;
           if (!haveStable) {
             ctx.diagnostic(`Falco's stable rules are not at ${stableRules}: only Harrier's rule checked`);

@@ -20,6 +20,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return n;
+}
+
 const storeOption = () => new Option('--store <path>', `the run store, a DuckDB file (default: ${DEFAULT_STORE})`);
 
 const ruleMatchingOption = () =>
@@ -141,6 +147,12 @@ program
   .option('--no-rules', 'evaluate no rules')
   .addOption(ruleMatchingOption())
   .option('--alerts-file <file>', "append alerts (Falco's JSON lines) to FILE instead of stdout")
+  .option(
+    '--dedup-window <seconds>',
+    'count identical alerts for this long, then emit one with harrier.repeats (0: emit every alert)',
+    nonNegativeInt,
+    10,
+  )
   .addOption(storeOption())
   .option('--no-store', 'do not store events')
   .option('--events <file>', 'write every normalised event to FILE as NDJSON')
@@ -151,6 +163,7 @@ program
       rules: opts.rules === false ? false : opts.rules,
       ruleMatching: opts.ruleMatching,
       alertsFile: opts.alertsFile,
+      dedupWindow: opts.dedupWindow,
       store: opts.store === false ? false : (opts.store ?? DEFAULT_STORE),
       events: opts.events,
       statsInterval: opts.statsInterval,

@@ -239,7 +239,7 @@ describe('harrier monitor with rules', () => {
     writeFileSync(rules, ruleFor('First version'));
     const child = spawn(
       process.execPath,
-      [harrierBin, 'monitor', '--no-store', '--rules', rules, '--alerts-file', alertsFile],
+      [harrierBin, 'monitor', '--no-store', '--rules', rules, '--alerts-file', alertsFile, '--dedup-window', '0'],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },

@@ -9,3 +9,4 @@ export {
   formatRulesDiagnostic,
   loadRuleset,
 } from './ruleset.js';
+export { AlertDeduplicator } from './dedup.js';

@@ -23,7 +23,21 @@ function record(): Event[] {
   const file = join(mkdtempSync(join(tmpdir(), 'harrier-bench-rules-')), 'events.ndjson');
   const r = spawnSync(
     process.execPath,
-    [join(repo, 'bin/harrier.js'), 'run', '--no-rules', '--no-store', '-q', '--events', file, '--', 'npx', 'tsc', '-p', '.', '--noEmit'],
+    [
+      join(repo, 'bin/harrier.js'),
+      'run',
+      '--no-rules',
+      '--no-store',
+      '-q',
+      '--events',
+      file,
+      '--',
+      'npx',
+      'tsc',
+      '-p',
+      '.',
+      '--noEmit',
+    ],
     { cwd: repo, stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error(`recording the workload failed (exit ${r.status})`);
@@ -31,7 +45,11 @@ function record(): Event[] {
 }
 
 /** Events/s through state (+ rules), repeating the stream until `minEvents` were processed. */
-function throughput(events: Event[], engine: RuleEngine | undefined, minEvents: number): { rate: number; alerts: number } {
+function throughput(
+  events: Event[],
+  engine: RuleEngine | undefined,
+  minEvents: number,
+): { rate: number; alerts: number } {
   let alerts = 0;
   let done = 0;
   const t0 = process.hrtime.bigint();
@@ -52,9 +70,15 @@ export async function benchRules(minEvents = 3_000_000): Promise<string> {
   const lines: string[] = [];
   const events = record();
   const types = new Set(events.map((e) => e.type));
-  lines.push(`workload: \`tsc -p . --noEmit\` on this repository, ${events.length.toLocaleString('en')} events (${types.size} types), replayed to ≥ ${minEvents.toLocaleString('en')}`);
+  lines.push(
+    `workload: \`tsc -p . --noEmit\` on this repository, ${events.length.toLocaleString('en')} events (${types.size} types), replayed to ≥ ${minEvents.toLocaleString('en')}`,
+  );
   const base = throughput(events, undefined, minEvents);
-  lines.push('', '| ruleset | rules | events/s (one core) | vs state only | alerts |', '| --- | --- | --- | --- | --- |');
+  lines.push(
+    '',
+    '| ruleset | rules | events/s (one core) | vs state only | alerts |',
+    '| --- | --- | --- | --- | --- |',
+  );
   lines.push(`| none (state only: baseline) | 0 | ${Math.round(base.rate).toLocaleString('en')} | 1.00× | 0 |`);
   for (const [name, file] of [
     ["Falco's stable rules", stableRules],
@@ -66,7 +90,9 @@ export async function benchRules(minEvents = 3_000_000): Promise<string> {
     }
     const rs = await loadRuleset([file]);
     const r = throughput(events, new RuleEngine(rs), minEvents);
-    lines.push(`| ${name} | ${rs.rules.length} | ${Math.round(r.rate).toLocaleString('en')} | ${(r.rate / base.rate).toFixed(2)}× | ${r.alerts} |`);
+    lines.push(
+      `| ${name} | ${rs.rules.length} | ${Math.round(r.rate).toLocaleString('en')} | ${(r.rate / base.rate).toFixed(2)}× | ${r.alerts} |`,
+    );
   }
   if (existsSync(stableRules)) {
     const times: number[] = [];
@@ -76,7 +102,10 @@ export async function benchRules(minEvents = 3_000_000): Promise<string> {
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     times.sort((a, b) => a - b);
-    lines.push('', `load + compile of Falco's stable file: median ${times[2]?.toFixed(1)} ms (first ${times[0]?.toFixed(1)}–${times[4]?.toFixed(1)} ms over 5 runs; target < 100 ms)`);
+    lines.push(
+      '',
+      `load + compile of Falco's stable file: median ${times[2]?.toFixed(1)} ms (first ${times[0]?.toFixed(1)}–${times[4]?.toFixed(1)} ms over 5 runs; target < 100 ms)`,
+    );
   }
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import type { RunSummary } from '../report/summary.js';
 import type { ExitStatus, Sensor, SensorSession, Target } from '../sensors/sensor.js';
 import type { ProcessRecord, RunWriter, Store, StoredEvent } from '../store/store.js';
 import { type AlertListener, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
-import { falcoAlertJson, severityOf } from '../rules/output/index.js';
+import { falcoAlertObject, severityOf } from '../rules/output/index.js';
 import { RuleFindings } from './rule-findings.js';
 import type { EventSink } from './event-sink.js';
 import { beginRecording, keepUp } from './recording.js';
@@ -133,7 +133,7 @@ export class Observation {
             priority: rule.priority,
             tags: alert.tags,
             severity: severityOf(rule.priority),
-            json: () => JSON.parse(falcoAlertJson(alert)) as Record<string, unknown>,
+            json: () => falcoAlertObject(alert),
           });
           findings.add(alert, rule, event.ts);
           opts.onAlert?.(alert, rule, event);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CompiledRule } from '../detect/rules/index.js';
-import { type FalcoAlert, falcoAlertJson, type Priority } from '../rules/output/index.js';
+import { type FalcoAlert, falcoAlertObject, type Priority } from '../rules/output/index.js';
 import type { FindingRecord, FindingSeverity } from '../store/store.js';
 
 const SEVERITY: Record<Priority, FindingSeverity> = {
@@ -41,7 +41,7 @@ export class RuleFindings {
       count: 1,
       firstTs: ts,
       lastTs: ts,
-      evidence: { alert: JSON.parse(falcoAlertJson(alert)) as unknown, tags: rule.tags },
+      evidence: { alert: falcoAlertObject(alert), tags: rule.tags },
     });
   }
 

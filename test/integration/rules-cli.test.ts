@@ -121,6 +121,7 @@ describe('alerts from rules', () => {
       ],
     );
     const first = s.alerts[0]?.first as {
+      time: string;
       output: string;
       output_fields: Record<string, unknown>;
       tags: string[];
@@ -131,6 +132,14 @@ describe('alerts from rules', () => {
     assert.equal(first.output_fields['proc.name'], 'cat');
     assert.equal(first.output_fields['proc.pname'], 'sh');
     assert.equal(first.output_fields['fd.name'], '/etc/hostname');
+    // evt.time is nanoseconds beyond 2^53: kept exact as a decimal string, not a rounded number.
+    const evtTime = first.output_fields['evt.time'];
+    assert.equal(typeof evtTime, 'string');
+    assert.ok(Math.abs(Number(BigInt(evtTime as string) / 1_000_000n) - Date.now()) < 120_000);
+    assert.equal(
+      first.time,
+      new Date(Number(BigInt(evtTime as string) / 1_000_000n)).toISOString().slice(0, 23) + first.time.slice(23),
+    );
     assert.match(
       first.output,
       /^\d\d:\d\d:\d\d\.\d{9}: Notice hostname read by cat \(parent sh, fd \/etc\/hostname\)$/,

@@ -68,6 +68,34 @@ export function falcoAlertJson(a: FalcoAlert): string {
   );
 }
 
+/**
+ * The alert as a plain object for Harrier's own JSON documents (run summaries). Falco writes
+ * `evt.time` and other 64-bit values as JSON numbers, which JavaScript readers round; here a
+ * value beyond 2^53 becomes its exact decimal string instead.
+ */
+export function falcoAlertObject(a: FalcoAlert): Record<string, unknown> {
+  const exact = (v: unknown): unknown =>
+    typeof v === 'bigint'
+      ? v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
+        ? Number(v)
+        : v.toString()
+      : Array.isArray(v)
+        ? v.map(exact)
+        : v instanceof Uint8Array
+          ? Buffer.from(v).toString('latin1')
+          : (v ?? null);
+  return {
+    hostname: a.hostname,
+    output: a.output,
+    output_fields: Object.fromEntries(a.output_fields.map(([k, v]) => [k, exact(v)])),
+    priority: a.priority,
+    rule: a.rule,
+    source: a.source,
+    tags: a.tags,
+    time: a.time,
+  };
+}
+
 /** The text line Falco prints without json_output: the alert's `output`. */
 export const falcoAlertText = (a: FalcoAlert): string => a.output;
 

@@ -4,6 +4,7 @@ export {
   type AlertInput,
   type FalcoAlert,
   buildFalcoAlert,
+  falcoAlertObject,
   falcoAlertJson,
   falcoAlertText,
   readableAlertLine,

@@ -232,7 +232,8 @@ const triggers: Trigger[] = [
   {
     name: 'run a binary from /dev/shm',
     command: () => [shmBinary],
-    falco: { rule: 'Execution from /dev/shm', fields: { 'proc.name': tag, 'evt.type': 'execve' } },
+    // proc.name is the kernel's comm: the binary's name cut to 15 characters, as in Falco.
+    falco: { rule: 'Execution from /dev/shm', fields: { 'proc.name': tag.slice(0, 15), 'evt.type': 'execve' } },
     harrier: { rule: 'Harrier Execution from /dev/shm', fields: { 'proc.exepath': `/dev/shm/${tag}` } },
   },
   {

@@ -1,7 +1,7 @@
 /** proc.* and thread.*: the process and thread behind the event, and its ancestors. */
 import type { ProcessInfo } from '../../events/state/types.js';
 import { ancestorAt, ancestors, parentOf, processOf } from './lineage.js';
-import { envValue, known, procArgs, procCmdline, procEnv, procExeline } from './proc-text.js';
+import { comm, envValue, known, procArgs, procCmdline, procEnv, procExeline } from './proc-text.js';
 import { type FieldSpec, UNRESOLVED, plain } from './spec.js';
 import type { EvalContext, Extractor, FieldType, FieldValue } from './types.js';
 
@@ -60,7 +60,7 @@ function ancestorSpec(
   };
 }
 
-const name = (p: ProcessInfo): string | undefined => known(p.name);
+const name = (p: ProcessInfo): string | undefined => known(comm(p.name));
 const exe = (p: ProcessInfo): string | undefined => known(p.exe);
 const exepath = (p: ProcessInfo): string | undefined => known(p.exePath);
 /** A process whose image is unknown has no command line to show. */
@@ -76,7 +76,7 @@ const ppid = (p: ProcessInfo): number | undefined => (p.ppid > 0 ? p.ppid : unde
 const fromMemfd = (p: ProcessInfo): boolean => p.exePath.startsWith('memfd:') || p.exePath.startsWith('/memfd:');
 
 export const PROC_FIELDS: readonly FieldSpec[] = [
-  plain('proc.name', 'string', 'Process name: basename of the executed path (comm-like).', own(name)),
+  plain('proc.name', 'string', "Process name: the kernel's comm (executable base name, 15 characters).", own(name)),
   plain('proc.exe', 'string', 'argv[0] as executed.', own(exe)),
   plain('proc.exepath', 'string', 'Full path of the executable.', own(exepath)),
   plain('proc.pname', 'string', 'Name of the parent.', parent(name)),

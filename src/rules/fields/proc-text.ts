@@ -16,6 +16,13 @@ interface Joined {
 
 const cache = new WeakMap<ProcessInfo, Joined>();
 
+/**
+ * The kernel's comm: the executable's base name cut to TASK_COMM_LEN - 1 = 15 characters. It
+ * is what Falco's proc.name (and pname, aname, cmdline) hold, and Falco's lists spell names
+ * that way (`update-alternat`), so Harrier must too for those rules to match.
+ */
+export const comm = (name: string): string => (name.length > 15 ? name.slice(0, 15) : name);
+
 function joined(p: ProcessInfo): Joined {
   let j = cache.get(p);
   if (j === undefined || j.argsRef !== p.args || j.name !== p.name || j.envRef !== p.env) {
@@ -25,7 +32,7 @@ function joined(p: ProcessInfo): Joined {
       argsRef: p.args,
       envRef: p.env,
       args,
-      cmdline: args === '' ? p.name : `${p.name} ${args}`,
+      cmdline: args === '' ? comm(p.name) : `${comm(p.name)} ${args}`,
       env: p.env?.join(' '),
     };
     cache.set(p, j);

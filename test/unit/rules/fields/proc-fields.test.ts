@@ -137,3 +137,18 @@ test('user.* and group.*: the effective ids, names from the host databases', () 
   const after = w.apply(ev('getpid', sh, {}, sh));
   assert.equal(w.field('user.uid', after), 65534);
 });
+
+test("proc.name, pname, aname and cmdline hold the kernel's 15-character comm, as in Falco", () => {
+  const { w, sh } = lineage();
+  w.apply(ev('clone', sh, { flags: { names: ['SIGCHLD'] } }, 400));
+  w.apply(
+    ev('execve', 400, { filename: '/usr/bin/update-alternatives', argv: ['update-alternatives', '--list', 'x'] }, 0),
+  );
+  w.apply(ev('clone', 400, { flags: { names: ['SIGCHLD'] } }, 500));
+  const e = w.apply(ev('execve', 500, { filename: '/bin/true', argv: ['true'] }, 0));
+  assert.equal(w.field('proc.pname', e), 'update-alternat');
+  assert.equal(w.field('proc.aname[1]', e), 'update-alternat');
+  assert.equal(w.field('proc.pcmdline', e), 'update-alternat --list x');
+  assert.equal(w.field('proc.pexepath', e), '/usr/bin/update-alternatives', 'paths stay whole');
+  assert.equal(w.field('proc.pexe', e), 'update-alternatives', 'argv[0] stays whole');
+});

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { eventContext } from '../events/context.js';
 import type { Event, SensorKind } from '../events/event.js';
+import { parseStat } from '../events/state/proc-reader.js';
 import { SystemState } from '../events/state/system-state.js';
 import type { ProcessInfo } from '../events/state/types.js';
 import { SummaryBuilder } from '../report/summary-builder.js';
@@ -47,29 +48,32 @@ export interface ObserveResult {
 
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
+function statText(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** `pid` and its ancestors up to init, from /proc. */
 function ancestry(pid: number): number[] {
   const chain: number[] = [];
-  for (let p = pid; p > 1 && chain.length < 64;) {
+  for (
+    let p: number | undefined = pid;
+    p !== undefined && p > 1 && chain.length < 64;
+    p = parseStat(statText(p))?.ppid
+  ) {
     chain.push(p);
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      break;
-    }
   }
   return chain;
 }
 
 /** Running, and not a zombie waiting for a reaper that may be slow (an orphan's new parent). */
 function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-  } catch {
-    return false;
-  }
+  const stat = statText(pid);
+  // The state letter follows the command name's closing parenthesis.
+  return stat !== undefined && stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
 }
 
 function toProcessRecord(p: ProcessInfo): ProcessRecord {

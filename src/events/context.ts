@@ -47,7 +47,25 @@ function fdName(ev: Event, state: StateView, v: ArgValue | undefined): string | 
   return n === undefined ? undefined : state.fd(ev.pid, n)?.name;
 }
 
+let memoEvent: Event | undefined;
+let memoState: StateView | undefined;
+let memo: EventContext = {};
+
+/**
+ * The event's paths and endpoint. Call it after the state has applied the event; the answer is
+ * memoised for that event, since the rules, the summary and the store all ask for it and
+ * resolving a path allocates.
+ */
 export function eventContext(ev: Event, state: StateView): EventContext {
+  if (ev !== memoEvent || state !== memoState) {
+    memo = resolveContext(ev, state);
+    memoEvent = ev;
+    memoState = state;
+  }
+  return memo;
+}
+
+function resolveContext(ev: Event, state: StateView): EventContext {
   const a = ev.args;
   switch (ev.type) {
     case 'open':

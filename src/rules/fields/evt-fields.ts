@@ -3,7 +3,7 @@
  * event is an exit (`evt.dir` is always `<`) carrying both the arguments and the result.
  */
 import { hostname } from 'node:os';
-import { eventPaths } from './event-paths.js';
+import { eventContext } from '../../events/context.js';
 import { type ArgValue, type Event, isFdRef } from '../../events/event.js';
 import { errnoName } from '../../events/syscalls/errno.js';
 import { argRaw, argText } from './arg-text.js';
@@ -115,11 +115,11 @@ const AT_DUAL_CALLS: ReadonlySet<string> = new Set(['renameat', 'renameat2', 'li
 function abspath(ctx: EvalContext, which: 'path' | 'path2'): string | undefined {
   const t = ctx.event.type;
   if (which === 'path' ? !AT_CALLS.has(t) : !AT_DUAL_CALLS.has(t)) return undefined;
-  return eventPaths(ctx)[which];
+  return eventContext(ctx.event, ctx.state)[which];
 }
 
 function abspathSrc(ctx: EvalContext): string | undefined {
-  return AT_DUAL_CALLS.has(ctx.event.type) ? eventPaths(ctx).path : undefined;
+  return AT_DUAL_CALLS.has(ctx.event.type) ? eventContext(ctx.event, ctx.state).path : undefined;
 }
 
 const isIndex = (s: string): boolean => /^\d+$/.test(s);

@@ -3,7 +3,7 @@
  * the client/server/local/remote endpoints.
  */
 import type { FdInfo } from '../../events/state/types.js';
-import { eventPaths } from './event-paths.js';
+import { eventContext } from '../../events/context.js';
 import { argText } from './arg-text.js';
 import { clientEnd, isInet, isServer, localEnd, remoteEnd, serverEnd } from './endpoints.js';
 import { OPENS, eventFd, eventFdNumber, isCreator } from './event-fd.js';
@@ -24,7 +24,7 @@ const ofFd =
  * state resolves it. libsinsp names such events from their arguments the same way.
  */
 function openedPath(ctx: EvalContext): string | undefined {
-  return OPENS.has(ctx.event.type) ? eventPaths(ctx).path : undefined;
+  return OPENS.has(ctx.event.type) ? eventContext(ctx.event, ctx.state).path : undefined;
 }
 
 function fdName(ctx: EvalContext): string | undefined {

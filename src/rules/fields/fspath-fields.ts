@@ -4,7 +4,7 @@
  * Resolved values come from eventContext so every consumer agrees; `*raw` is the argument as
  * the program gave it.
  */
-import { eventPaths } from './event-paths.js';
+import { eventContext } from '../../events/context.js';
 import type { ArgValue } from '../../events/event.js';
 import { type FieldSpec, plain } from './spec.js';
 import type { EvalContext } from './types.js';
@@ -51,7 +51,7 @@ function rawOf(ctx: EvalContext, names: readonly string[]): string | undefined {
 }
 
 function name(ctx: EvalContext): string | undefined {
-  return SINGLE.has(ctx.event.type) ? eventPaths(ctx).path : undefined;
+  return SINGLE.has(ctx.event.type) ? eventContext(ctx.event, ctx.state).path : undefined;
 }
 
 function nameRaw(ctx: EvalContext): string | undefined {
@@ -60,11 +60,11 @@ function nameRaw(ctx: EvalContext): string | undefined {
 }
 
 function source(ctx: EvalContext): string | undefined {
-  return DUAL.has(ctx.event.type) ? eventPaths(ctx).path : undefined;
+  return DUAL.has(ctx.event.type) ? eventContext(ctx.event, ctx.state).path : undefined;
 }
 
 function target(ctx: EvalContext): string | undefined {
-  return DUAL.has(ctx.event.type) ? eventPaths(ctx).path2 : undefined;
+  return DUAL.has(ctx.event.type) ? eventContext(ctx.event, ctx.state).path2 : undefined;
 }
 
 function dualRaw(ctx: EvalContext, i: 0 | 1): string | undefined {

@@ -4,6 +4,7 @@
  * probe only gives numbers), so every consumer asks here instead of reading raw args.
  */
 import { type ArgValue, type Event, formatSockAddr, isFdRef, isSockAddr } from './event.js';
+import { argFd } from './state/args.js';
 import type { FdInfo, ProcessInfo } from './state/types.js';
 
 /** The part of the state that context resolution reads. */
@@ -23,12 +24,6 @@ export interface EventContext {
 
 const AT_FDCWD = -100;
 
-function fdNumber(v: ArgValue | undefined): number | undefined {
-  if (typeof v === 'number') return v;
-  if (isFdRef(v)) return v.fd;
-  return undefined;
-}
-
 /** Resolves a path argument: strace may already give the directory's path on the dirfd. */
 function resolveArg(ev: Event, state: StateView, pathArg: ArgValue | undefined, dirArg?: ArgValue): string | undefined {
   if (typeof pathArg !== 'string') return undefined;
@@ -36,14 +31,14 @@ function resolveArg(ev: Event, state: StateView, pathArg: ArgValue | undefined, 
   if (isFdRef(dirArg) && dirArg.path !== undefined && dirArg.path.startsWith('/')) {
     return state.resolvePath(ev.pid, undefined, `${dirArg.path}/${pathArg}`);
   }
-  const dirfd = fdNumber(dirArg);
+  const dirfd = argFd(dirArg);
   return state.resolvePath(ev.pid, dirfd === AT_FDCWD ? undefined : dirfd, pathArg);
 }
 
 /** The name behind an fd argument: the sensor's decoration first, then the fd table. */
 function fdName(ev: Event, state: StateView, v: ArgValue | undefined): string | undefined {
   if (isFdRef(v) && v.path !== undefined) return v.path;
-  const n = fdNumber(v);
+  const n = argFd(v);
   return n === undefined ? undefined : state.fd(ev.pid, n)?.name;
 }
 

@@ -4,6 +4,7 @@
  */
 import { type ArgValue, type Event, isFlagSet, isSockAddr, formatSockAddr } from '../events/event.js';
 import type { EventContext, StateView } from '../events/context.js';
+import { argFd } from '../events/state/args.js';
 import type { FdInfo, ProcessInfo } from '../events/state/types.js';
 import type { SensorKind } from '../events/event.js';
 import type { SensorStats } from '../sensors/sensor.js';
@@ -215,7 +216,7 @@ export class SummaryBuilder {
   private listen(ev: Event): void {
     const fd = this.fdOf(ev);
     const local = fd?.local;
-    const address = local ? formatSockAddr(local) : (fd?.name ?? `fd ${String(this.fdNum(ev))}`);
+    const address = local ? formatSockAddr(local) : (fd?.name ?? `fd ${String(argFd(ev.args.fd))}`);
     if (local?.family === 'unix') return;
     this.conn(this.listening, l4proto(fd, 'tcp'), address, ev, true);
   }
@@ -227,15 +228,8 @@ export class SummaryBuilder {
     this.conn(this.inbound, l4proto(listener, 'tcp'), address, ev, true);
   }
 
-  private fdNum(ev: Event): number | undefined {
-    const v = ev.args.fd;
-    if (typeof v === 'number') return v;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && 'fd' in v) return v.fd;
-    return undefined;
-  }
-
   private fdOf(ev: Event): FdInfo | undefined {
-    const n = this.fdNum(ev);
+    const n = argFd(ev.args.fd);
     return n === undefined ? undefined : this.state.fd(ev.pid, n);
   }
 

@@ -4,6 +4,8 @@
  * behind the same interface.
  */
 import type { Event, SensorKind } from '../events/event.js';
+import type { BuildInfo } from '../findings/assessment.js';
+import { FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from '../findings/finding.js';
 import type { ExitStatus } from '../sensors/sensor.js';
 
 export type RunStatus = 'running' | 'complete' | 'incomplete';
@@ -17,6 +19,8 @@ export interface NewRun {
   /** Start time, nanoseconds since the epoch. */
   startedAt: bigint;
   harrierVersion: string;
+  /** CI build metadata, when known (flags or detected from the CI's environment). */
+  build?: BuildInfo;
 }
 
 export interface RunRecord extends NewRun {
@@ -47,12 +51,10 @@ export interface ProcessRecord {
   exitSignal?: string;
 }
 
-export type FindingKind = 'rule' | 'risk' | 'anomaly' | 'rasp';
-export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-
-/** The finding kinds and severities, the severities most severe first (the order `findings()` lists them in). */
-export const FINDING_KINDS: readonly FindingKind[] = ['rule', 'risk', 'anomaly', 'rasp'];
-export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
+// The finding model's kinds and severities (most severe first: the order `findings()` lists them in).
+export type { FindingKind };
+export type FindingSeverity = Severity;
+export { FINDING_KINDS, SEVERITIES as FINDING_SEVERITIES };
 
 /** One finding of a run, deduplicated: repeats of it raise `count` and move `lastTs`. */
 export interface FindingRecord {
@@ -117,10 +119,22 @@ export interface EventQuery {
   offset?: number;
 }
 
+export interface RunFilter {
+  limit?: number;
+  component?: string;
+  branch?: string;
+  buildId?: string;
+  /** Only runs that finished (`complete`). */
+  completeOnly?: boolean;
+  /** Leave this run out (the run being compared). */
+  excludeId?: string;
+}
+
 export interface Store {
   readonly path: string;
   beginRun(run: NewRun): Promise<RunWriter>;
-  listRuns(opts?: { limit?: number }): Promise<RunRecord[]>;
+  /** Newest first. */
+  listRuns(opts?: RunFilter): Promise<RunRecord[]>;
   /** Accepts a full id or a unique prefix; `last` names the newest run. */
   getRun(idOrPrefix: string): Promise<RunRecord | undefined>;
   processes(runId: string): Promise<ProcessRecord[]>;

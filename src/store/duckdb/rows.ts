@@ -4,6 +4,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Event, SensorKind } from '../../events/event.js';
+import type { BuildInfo } from '../../findings/assessment.js';
 import type { ExitStatus } from '../../sensors/sensor.js';
 import {
   FINDING_KINDS,
@@ -53,7 +54,7 @@ function asStatus(v: DuckDBValue): RunStatus {
 }
 
 export const RUN_COLUMNS = `id, command, cwd, sensor, hostname, started_at, ended_at, status, exit_kind, exit_code,
-  exit_signal, exit_signo, event_count, summary, harrier_version`;
+  exit_signal, exit_signo, event_count, summary, harrier_version, build_id, branch, commit_sha, component, ci, build_url`;
 
 function exitFrom(
   kind: DuckDBValue,
@@ -64,6 +65,26 @@ function exitFrom(
   if (kind === 'exited') return { kind: 'exited', code: asNumber(code) };
   if (kind === 'killed') return { kind: 'killed', signal: asString(signal), signo: asNumber(signo) };
   return undefined;
+}
+
+const BUILD_KEYS = ['buildId', 'branch', 'commit', 'component', 'ci', 'url'] as const;
+
+function buildFrom(values: DuckDBValue[]): BuildInfo | undefined {
+  const build: BuildInfo = {};
+  let any = false;
+  for (const [i, key] of BUILD_KEYS.entries()) {
+    const v = asOptString(values[i] ?? null);
+    if (v !== undefined) {
+      build[key] = v;
+      any = true;
+    }
+  }
+  return any ? build : undefined;
+}
+
+/** A run's build metadata in BUILD_KEYS order, as the INSERT takes it (null where unknown). */
+export function buildValues(build: BuildInfo | undefined): Array<string | null> {
+  return BUILD_KEYS.map((key) => build?.[key] ?? null);
 }
 
 export function runFromRow(row: Row): RunRecord {
@@ -84,6 +105,8 @@ export function runFromRow(row: Row): RunRecord {
   if (exit !== undefined) run.exit = exit;
   const summary = asOptString(at(row, 13));
   if (summary !== undefined) run.summary = decodeJson(summary);
+  const build = buildFrom(row.slice(15, 21));
+  if (build !== undefined) run.build = build;
   return run;
 }
 

@@ -91,6 +91,17 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    description: 'build metadata on runs (CI build id, branch, commit, component)',
+    statements: [
+      'ALTER TABLE runs ADD COLUMN build_id VARCHAR',
+      'ALTER TABLE runs ADD COLUMN branch VARCHAR',
+      'ALTER TABLE runs ADD COLUMN commit_sha VARCHAR',
+      'ALTER TABLE runs ADD COLUMN component VARCHAR',
+      'ALTER TABLE runs ADD COLUMN ci VARCHAR',
+      'ALTER TABLE runs ADD COLUMN build_url VARCHAR',
+    ],
+  },
 ];
 
 /** The schema version this code writes and understands. */

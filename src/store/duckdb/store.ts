@@ -21,6 +21,7 @@ import {
   type FindingRecord,
   type NewRun,
   type ProcessRecord,
+  type RunFilter,
   type RunRecord,
   type RunWriter,
   type Store,
@@ -34,6 +35,7 @@ import {
   PROCESS_COLUMNS,
   RUN_COLUMNS,
   SEVERITY_RANK,
+  buildValues,
   eventFromRow,
   findingFromRow,
   processFromRow,
@@ -41,10 +43,21 @@ import {
 } from './rows.js';
 
 const INSERT_RUN = `INSERT INTO runs
-  (id, command, cwd, sensor, hostname, started_at, status, harrier_version, owner_pid)
-  VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8)`;
+  (id, command, cwd, sensor, hostname, started_at, status, harrier_version, owner_pid,
+   build_id, branch, commit_sha, component, ci, build_url)
+  VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, $11, $12, $13, $14)`;
 
-const INSERT_RUN_TYPES: DuckDBType[] = [VARCHAR, LIST(VARCHAR), VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, INTEGER];
+const INSERT_RUN_TYPES: DuckDBType[] = [
+  VARCHAR,
+  LIST(VARCHAR),
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  BIGINT,
+  VARCHAR,
+  INTEGER,
+  ...buildValues(undefined).map(() => VARCHAR),
+];
 
 const NEWEST_FIRST = 'ORDER BY started_at DESC, id DESC';
 
@@ -74,7 +87,17 @@ export class DuckDbStore implements Store {
       // Committed at once (autocommit): a crash from here on leaves a run that recovery can close out.
       await conn.run(
         INSERT_RUN,
-        [id, listValue(run.command), run.cwd, run.sensor, run.hostname, run.startedAt, run.harrierVersion, process.pid],
+        [
+          id,
+          listValue(run.command),
+          run.cwd,
+          run.sensor,
+          run.hostname,
+          run.startedAt,
+          run.harrierVersion,
+          process.pid,
+          ...buildValues(run.build),
+        ],
         INSERT_RUN_TYPES,
       );
       const writer = await DuckDbRunWriter.create(id, this.path, conn, this.writerOptions, (w) =>
@@ -88,11 +111,29 @@ export class DuckDbStore implements Store {
     }
   }
 
-  async listRuns(opts?: { limit?: number }): Promise<RunRecord[]> {
+  async listRuns(opts: RunFilter = {}): Promise<RunRecord[]> {
     this.assertOpen();
-    const limit = opts?.limit;
-    const sql = `SELECT ${RUN_COLUMNS} FROM runs ${NEWEST_FIRST}${limit === undefined ? '' : ' LIMIT $1'}`;
-    return this.queryRuns(sql, limit === undefined ? [] : [limit]);
+    const where: string[] = [];
+    const values: DuckDBValue[] = [];
+    const equal = (column: string, value: string | undefined): void => {
+      if (value === undefined) return;
+      values.push(value);
+      where.push(`${column} = $${values.length}`);
+    };
+    equal('component', opts.component);
+    equal('branch', opts.branch);
+    equal('build_id', opts.buildId);
+    if (opts.completeOnly === true) where.push("status = 'complete'");
+    if (opts.excludeId !== undefined) {
+      values.push(opts.excludeId);
+      where.push(`id <> $${values.length}`);
+    }
+    let sql = `SELECT ${RUN_COLUMNS} FROM runs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ${NEWEST_FIRST}`;
+    if (opts.limit !== undefined) {
+      values.push(opts.limit);
+      sql += ` LIMIT $${values.length}`;
+    }
+    return this.queryRuns(sql, values);
   }
 
   async getRun(idOrPrefix: string): Promise<RunRecord | undefined> {

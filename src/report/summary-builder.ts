@@ -73,7 +73,14 @@ export class SummaryBuilder {
    */
   readonly observedPids = new Set<number>();
 
-  constructor(private readonly state: StateView) {}
+  /**
+   * `hiddenDirs`: Harrier's own working directories (the libc interposer's FIFO lives in one and
+   * every instrumented process writes to it); their files are Harrier's, not the command's.
+   */
+  constructor(
+    private readonly state: StateView,
+    private readonly hiddenDirs: readonly string[] = [],
+  ) {}
 
   add(ev: Event, ctx: EventContext): void {
     this.events++;
@@ -173,6 +180,7 @@ export class SummaryBuilder {
   }
 
   private file(path: string, op: FileOp): FileEntry {
+    if (this.hiddenDirs.some((dir) => path.startsWith(dir + '/'))) return { path, ops: {} };
     let entry = this.files.get(path);
     if (!entry) this.files.set(path, (entry = { path, ops: {} }));
     entry.ops[op] = (entry.ops[op] ?? 0) + 1;

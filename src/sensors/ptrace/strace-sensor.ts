@@ -15,13 +15,14 @@
  *   /proc by TracerPid) before stopping strace, since a SIGTERM'd strace detaches and leaves
  *   them running.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as fsConstants, openSync, closeSync, rmSync } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import type { Event } from '../../events/event.js';
+import { makeFifo, openFifoReader } from '../fifo.js';
 import {
   SensorError,
   type ExitStatus,
@@ -98,7 +99,7 @@ export class PtraceSensor implements Sensor {
     const fifo = join(dir, 'trace');
     let session: StraceSession;
     try {
-      execFileSync('mkfifo', ['-m', '600', fifo]);
+      makeFifo(fifo);
       session = new StraceSession({
         strace,
         dir,
@@ -205,9 +206,7 @@ class StraceSession implements SensorSession {
     });
 
     // Non-blocking: returns at once even though strace has not opened the write end yet.
-    const fd = openSync(cfg.fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    // A pipe handle (epoll), not fs reads: fs.createReadStream would hold a libuv pool thread in read(2).
-    this.reader = new Socket({ fd, readable: true, writable: false });
+    this.reader = openFifoReader(cfg.fifo);
     this.events = new EventQueue(
       (pause) => {
         if (pause) this.reader.pause();

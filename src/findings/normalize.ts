@@ -56,12 +56,14 @@ function looksRandom(token: string): boolean {
 /** One component with its run-specific part replaced: `harrier-abc123` → `harrier-*`. */
 function normalizeComponent(c: string, underTempRoot: boolean): string {
   if (isVolatileComponent(c)) return VOLATILE;
-  // A scratch directory directly under /tmp is per run however it is named (mkdtemp's suffix
-  // may even be all letters), so a random-looking name there is volatile as a whole.
+  // A scratch directory directly under /tmp is per run: a random-looking name there is volatile
+  // as a whole, and a `name-XXXXXX` suffix is mkdtemp's whatever it spells (its six characters
+  // may happen to be all letters); elsewhere only a random-looking suffix is.
   if (underTempRoot && looksRandom(c)) return VOLATILE;
   const m = /^(.*[-_.])([A-Za-z0-9]{6,})$/.exec(c);
-  if (m && m[1] !== undefined && m[2] !== undefined && m[1].length > 1 && looksRandom(m[2]))
+  if (m?.[1] !== undefined && m[2] !== undefined && m[1].length > 1 && (underTempRoot || looksRandom(m[2]))) {
     return `${m[1]}${VOLATILE}`;
+  }
   return c;
 }
 

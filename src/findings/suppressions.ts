@@ -44,10 +44,13 @@ const HINT = `each entry is \`- fingerprint: <hex>\` or \`- rule: <id>\`, with \
 
 export function parseIgnoreFile(text: string, path: string): IgnoreFile {
   const src = new SourceFile(path, text);
-  const errors: string[] = [];
+  const errors: { pos: SourcePos; text: string }[] = [];
   const error = (pos: SourcePos, message: string): void => {
     const snippet = src.snippet(pos.line);
-    errors.push(`${pos.file}:${pos.line}:${pos.col}: ${message}${snippet === undefined ? '' : `\n  ${snippet}`}`);
+    errors.push({
+      pos,
+      text: `${pos.file}:${pos.line}:${pos.col}: ${message}${snippet === undefined ? '' : `\n  ${snippet}`}`,
+    });
   };
   const doc = parseDocument(text, { lineCounter: src.lineCounter, schema: 'failsafe', prettyErrors: false });
   for (const e of doc.errors) error(src.posAt(e.pos[0]), e.message);
@@ -63,7 +66,8 @@ export function parseIgnoreFile(text: string, path: string): IgnoreFile {
     }
   }
   if (errors.length > 0) {
-    throw new FindingsError(`invalid ignore file:\n${errors.join('\n')}`, HINT);
+    errors.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+    throw new FindingsError(`invalid ignore file:\n${errors.map((e) => e.text).join('\n')}`, HINT);
   }
   return { path, entries };
 }

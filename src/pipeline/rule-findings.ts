@@ -1,51 +1,32 @@
 /**
- * Rule alerts as findings in the store: one finding per rule per run, counted, with its first
- * alert kept as evidence. (The full finding model — fingerprints across builds, dedupe — is
- * the CI-integration work; this records what the rules engine found.)
+ * Rule alerts as findings in the store: a thin adapter over the finding model's
+ * RuleFindingAggregator (src/findings/from-rule.ts), kept so observe.ts keeps its shape. One
+ * finding per (rule, executable, place) with a content fingerprint, stored as FindingRecords.
  */
-import { createHash } from 'node:crypto';
 import type { CompiledRule } from '../detect/rules/index.js';
-import { type FalcoAlert, falcoAlertObject, type Priority } from '../rules/output/index.js';
-import type { FindingRecord, FindingSeverity } from '../store/store.js';
-
-const SEVERITY: Record<Priority, FindingSeverity> = {
-  Emergency: 'critical',
-  Alert: 'critical',
-  Critical: 'critical',
-  Error: 'high',
-  Warning: 'medium',
-  Notice: 'low',
-  Informational: 'info',
-  Debug: 'info',
-};
+import { type AlertContext, RuleFindingAggregator } from '../findings/from-rule.js';
+import { toRecord } from '../findings/record.js';
+import type { Finding } from '../findings/finding.js';
+import type { FalcoAlert } from '../rules/output/index.js';
+import type { FindingRecord } from '../store/store.js';
 
 export class RuleFindings {
-  private readonly byRule = new Map<string, FindingRecord>();
+  private readonly aggregator: RuleFindingAggregator;
 
-  add(alert: FalcoAlert, rule: CompiledRule, ts: bigint): void {
-    const seen = this.byRule.get(rule.name);
-    if (seen) {
-      seen.count++;
-      seen.lastTs = ts;
-      return;
-    }
-    const message = alert.output.replace(/^\S+: \S+ /, '');
-    this.byRule.set(rule.name, {
-      id: createHash('sha256').update(`rule\0${rule.name}`).digest('hex').slice(0, 16),
-      ruleId: rule.name,
-      kind: 'rule',
-      severity: SEVERITY[rule.priority],
-      title: rule.name,
-      message,
-      fingerprint: createHash('sha256').update(`rule\0${rule.name}\0${rule.source}`).digest('hex'),
-      count: 1,
-      firstTs: ts,
-      lastTs: ts,
-      evidence: { alert: falcoAlertObject(alert), tags: rule.tags },
-    });
+  /** `repoRoot`: paths inside it are fingerprinted repository-relative (the run's cwd by default). */
+  constructor(repoRoot: string | undefined = undefined) {
+    this.aggregator = new RuleFindingAggregator(repoRoot);
+  }
+
+  add(alert: FalcoAlert, rule: CompiledRule, ts: bigint, context?: AlertContext): void {
+    this.aggregator.add(alert, rule, ts, context);
+  }
+
+  findings(): Finding[] {
+    return this.aggregator.findings();
   }
 
   records(): FindingRecord[] {
-    return [...this.byRule.values()];
+    return this.aggregator.findings().map(toRecord);
   }
 }

@@ -221,7 +221,12 @@ describe('when findings are written', () => {
     try {
       const run = await store.beginRun(newRun(1n));
       run.upsertFindings(sampleFindings().slice(0, 1));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Poll rather than sleep a fixed time: on a loaded machine the 20 ms timer can fire late,
+      // but it must fire without any flush() from us.
+      const deadline = Date.now() + 10_000;
+      while ((await store.findings(run.runId)).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       assert.deepEqual(await store.findings(run.runId), sampleFindings().slice(0, 1));
       await run.finish({ endedAt: 2n, summary: null, partial: false });
     } finally {

@@ -171,12 +171,10 @@ function result(af: AssessedFinding, rule: RuleEntry, input: ReportInput): Sarif
         ...(loc.function ? { logicalLocations: [{ name: loc.function, kind: 'function' }] } : {}),
       },
     ],
-    partialFingerprints: {
-      'harrierFingerprint/v1': f.fingerprint,
-      // GitHub matches alerts across runs by this key and would otherwise hash the source line,
-      // which does not exist for an executable and changes when code is edited.
-      primaryLocationLineHash: f.fingerprint,
-    },
+    // Our own key only: `primaryLocationLineHash` is GitHub's, recomputed by its upload action
+    // from the source line, and a different value there draws an "inconsistent fingerprint"
+    // warning per result.
+    partialFingerprints: { 'harrierFingerprint/v1': f.fingerprint },
     occurrenceCount: Math.max(1, f.count),
     properties: {
       occurrences: f.count,

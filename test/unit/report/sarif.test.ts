@@ -149,3 +149,9 @@ test('paths with spaces and # are percent-encoded into valid URIs', () => {
   const uri = resultFor(log, 'libc.unbounded-copy').locations![0]!.physicalLocation!.artifactLocation!.uri;
   assert.equal(uri, 'src/my%20dir/%231.c');
 });
+
+test("GitHub's own fingerprint key is left for its upload action to compute", () => {
+  for (const r of renderSarif(makeReportInput()).runs[0]!.results!) {
+    assert.deepEqual(Object.keys(r.partialFingerprints!), ['harrierFingerprint/v1']);
+  }
+});

@@ -29,6 +29,13 @@ export const MAX_SARIF_RESULTS = 25_000;
 export interface SarifOptions {
   /** The project's home page, shown by viewers next to the tool's name. */
   informationUri?: string;
+  /**
+   * Also emit the baseline's fixed findings, as results with `baselineState: 'absent'`. Off by
+   * default: GitHub code scanning ignores `baselineState` and would open an alert for each of
+   * them, while leaving them out is how it learns they are fixed. Viewers that read baseline
+   * states (and a SARIF file kept as the next build's baseline) can ask for them.
+   */
+  includeFixed?: boolean;
 }
 
 /** GitHub's scale: ≥9 critical, 7–8.9 high, 4–6.9 medium, below 4 low. */
@@ -125,9 +132,10 @@ function ruleDescriptor(id: string, findings: Finding[]): Sarif.ReportingDescrip
   const first = findings[0]!;
   const severity = SEVERITIES.find((s) => findings.some((f) => f.severity === s)) ?? first.severity;
   const cwes = [...new Set(findings.flatMap((f) => f.cwe))].sort((a, b) => a - b);
+  // GitHub reads at most 20 tags per rule: ours and the CWEs come first so they are kept.
   const tags = [
     ...new Set(['security', ...cwes.map((c) => `external/cwe/cwe-${c}`), ...findings.flatMap((f) => f.tags)]),
-  ];
+  ].slice(0, 20);
   const cweLines = cwes.map((c) => `CWE-${c}: ${cweUri(c)}`);
   const cweLinks = cwes.map((c) => `[CWE-${c}](${cweUri(c)})`);
   return {
@@ -216,7 +224,8 @@ function isoOrUndefined(s: string): string | undefined {
 }
 
 export function renderSarif(input: ReportInput, opts: SarifOptions = {}): Sarif.Log {
-  const sorted = sortFindings(input.findings);
+  const fixed = input.findings.filter((f) => f.novelty === 'fixed').length;
+  const sorted = sortFindings(opts.includeFixed ? input.findings : presentFindings(input.findings));
   const sent = sorted.slice(0, MAX_SARIF_RESULTS);
 
   const byRule = new Map<string, Finding[]>();
@@ -270,6 +279,7 @@ export function renderSarif(input: ReportInput, opts: SarifOptions = {}): Sarif.
       findings: present.length,
       bySeverity: countBySeverity(present),
       suppressed: input.suppressedCount,
+      ...(input.baseline ? { fixed, fixedIncluded: opts.includeFixed === true } : {}),
       ...(sorted.length > sent.length ? { resultsLeftOut: sorted.length - sent.length } : {}),
       ...(input.build ? { build: { ...input.build } } : {}),
       ...(input.baseline ? { baseline: { ...input.baseline } } : {}),

@@ -36,6 +36,7 @@ function resultFor(log: Sarif.Log, ruleId: string): Sarif.Result {
 test('the SARIF log is valid against the official 2.1.0 schema', () => {
   const text = formatSarif(makeReportInput(), { informationUri: 'https://example.org/harrier' });
   assertValid(JSON.parse(text));
+  assertValid(renderSarif(makeReportInput(), { includeFixed: true }));
 });
 
 test('the validator rejects a log that breaks the schema (so the check can fail)', () => {
@@ -56,7 +57,7 @@ test('still valid without baseline, gate, build, repository root, or stacks', ()
 });
 
 test('tool, rules, security-severity and CWE tags', () => {
-  const log = renderSarif(makeReportInput(), { informationUri: 'https://example.org/harrier' });
+  const log = renderSarif(makeReportInput(), { informationUri: 'https://example.org/harrier', includeFixed: true });
   assert.equal(log.version, '2.1.0');
   const driver = log.runs[0]!.tool.driver;
   assert.equal(driver.name, 'Harrier');
@@ -116,7 +117,7 @@ test('stacks become codeFlows, one thread-flow location per frame', () => {
 });
 
 test('fingerprints, baseline states, suppressions and occurrences', () => {
-  const log = renderSarif(makeReportInput());
+  const log = renderSarif(makeReportInput(), { includeFixed: true });
   const copy = resultFor(log, 'libc.unbounded-copy');
   assert.equal(copy.partialFingerprints!['harrierFingerprint/v1'], 'a1b2c3d4e5f60718');
   assert.equal(copy.properties!.occurrences, 3);
@@ -154,4 +155,26 @@ test("GitHub's own fingerprint key is left for its upload action to compute", ()
   for (const r of renderSarif(makeReportInput()).runs[0]!.results!) {
     assert.deepEqual(Object.keys(r.partialFingerprints!), ['harrierFingerprint/v1']);
   }
+});
+
+test('fixed findings are left out unless asked for, and counted either way', () => {
+  const log = renderSarif(makeReportInput());
+  const ids = log.runs[0]!.results!.map((r) => r.ruleId);
+  assert.equal(ids.length, 5);
+  assert.ok(!ids.includes('libc.format-string'));
+  assert.ok(!log.runs[0]!.tool.driver.rules!.some((r) => r.id === 'libc.format-string'));
+  assert.equal(log.runs[0]!.properties!.fixed, 1);
+  assert.equal(log.runs[0]!.properties!.fixedIncluded, false);
+  const withFixed = renderSarif(makeReportInput(), { includeFixed: true });
+  assert.equal(withFixed.runs[0]!.results!.length, 6);
+  assert.equal(withFixed.runs[0]!.properties!.fixedIncluded, true);
+});
+
+test('a rule keeps at most 20 tags, security and CWE first', () => {
+  const input = makeReportInput();
+  input.findings[0]!.finding.tags = Array.from({ length: 30 }, (_, i) => `PCI_DSS_${i}`);
+  const rule = renderSarif(input).runs[0]!.tool.driver.rules!.find((r) => r.id === 'libc.unbounded-copy')!;
+  const tags = rule.properties!.tags!;
+  assert.equal(tags.length, 20);
+  assert.deepEqual(tags.slice(0, 4), ['security', 'external/cwe/cwe-120', 'external/cwe/cwe-676', 'PCI_DSS_0']);
 });

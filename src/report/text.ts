@@ -4,6 +4,19 @@
  */
 import { FILE_OPS, type Connection, type FileOp, type ProcessNode, type RunSummary } from './summary.js';
 import { plain, type Style } from './style.js';
+import type { Severity } from '../findings/finding.js';
+import {
+  countByNovelty,
+  countBySeverity,
+  locationText,
+  oneLineStack,
+  presentFindings,
+  primaryLocation,
+  severityCountText,
+  sortFindings,
+  verdictText,
+  type ReportInput,
+} from './report-model.js';
 
 export interface TextOptions {
   style?: Style;
@@ -11,7 +24,7 @@ export interface TextOptions {
   full?: boolean;
 }
 
-const LIMITS = { processes: 40, directories: 12, filesPerDir: 6, connections: 20, types: 12, alerts: 20 };
+const LIMITS = { processes: 40, directories: 12, filesPerDir: 6, connections: 20, types: 12, alerts: 20, findings: 30 };
 
 export function formatDuration(ms: number): string {
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
@@ -151,4 +164,65 @@ export function formatSummaryText(s: RunSummary, opts: TextOptions = {}): string
   const loss = `dropped ${t.drops} · truncated ${t.truncations} · parse errors ${t.parseErrors}`;
   lines.push(`  sensor ${t.sensor} (${s.sensorReason}) · ${lossy ? st.yellow(loss) : loss}`);
   return lines.join('\n') + '\n';
+}
+
+/** What the findings section needs: the report model without the summary it is printed after. */
+export type FindingsTextInput = Pick<ReportInput, 'findings' | 'gate' | 'baseline' | 'repoRoot' | 'suppressedCount'> & {
+  run: Pick<ReportInput['run'], 'command'>;
+};
+
+function severityStyle(sev: Severity, st: Style): (s: string) => string {
+  return sev === 'critical' || sev === 'high'
+    ? st.red
+    : sev === 'medium'
+      ? st.yellow
+      : sev === 'low'
+        ? st.cyan
+        : st.dim;
+}
+
+/**
+ * The findings and the gate's verdict, printed after the summary so the verdict is the last line
+ * a CI log shows. Gate failures come first; each finding gets a second line with where it
+ * happened and how it got there.
+ */
+export function formatFindingsText(input: FindingsTextInput, opts: TextOptions = {}): string {
+  const st = opts.style ?? plain;
+  const full = opts.full ?? false;
+  const present = presentFindings(input.findings);
+  const novelty = countByNovelty(input.findings);
+  const head = [`${present.length}: ${severityCountText(countBySeverity(present)).replace(/ · /g, ', ')}`];
+  if (input.baseline) head.push(`${novelty.new} new, ${novelty.unchanged} unchanged, ${novelty.fixed} fixed`);
+  head.push(`${input.suppressedCount} suppressed`);
+  const lines = ['', st.bold(`Findings (${head.join(' · ')})`)];
+  if (input.findings.length === 0) lines.push(st.dim('  none'));
+
+  const shown = cut(sortFindings(input.findings), LIMITS.findings, full);
+  for (const af of shown.shown) {
+    const f = af.finding;
+    const sev = severityStyle(f.severity, st)(f.severity.toUpperCase().padEnd(8));
+    const marks = [
+      f.count > 1 ? `×${f.count}` : '',
+      af.novelty ? (af.novelty === 'new' ? st.yellow('new') : st.dim(af.novelty)) : '',
+      af.suppression ? st.dim(`suppressed (${af.suppression.reason})`) : '',
+      af.failsGate ? st.red(st.bold('FAILS GATE')) : '',
+    ].filter((m) => m !== '');
+    lines.push(`  ${sev}  ${st.bold(f.title)}${marks.length ? `  ${marks.join('  ')}` : ''}`);
+    const loc = locationText(primaryLocation(f, input.repoRoot, input.run.command));
+    const stack = oneLineStack(f.evidence.stack);
+    lines.push(`            ${st.cyan(loc)}${stack ? st.dim(` · ${stack}`) : ''}`);
+  }
+  if (shown.more)
+    lines.push(st.dim(`  … ${shown.more} more findings (--full, or a JSON/SARIF/HTML report, shows all)`));
+
+  const gate = input.gate;
+  const verdict = verdictText(gate);
+  const verdictStyle = !gate?.policy ? st.dim : gate.failed ? (x: string) => st.red(st.bold(x)) : st.green;
+  lines.push('', verdictStyle(verdict.charAt(0).toUpperCase() + verdict.slice(1)));
+  return lines.join('\n') + '\n';
+}
+
+/** The terminal report: the run summary, then the findings and the gate's verdict. */
+export function formatReportText(input: ReportInput, opts: TextOptions = {}): string {
+  return formatSummaryText(input.summary, opts) + formatFindingsText(input, opts);
 }

@@ -129,7 +129,8 @@ function classify(name: string): NameClass {
   const upper = name.toUpperCase();
   const words = nameWords(name);
   const last = words[words.length - 1];
-  const identifier = last !== undefined && (IDENTIFIER_LAST_WORDS.has(last) || REFERENCE_LAST_WORDS.has(last));
+  const identifier =
+    last !== undefined && (IDENTIFIER_LAST_WORDS.has(last) || REFERENCE_LAST_WORDS.has(last) || isHarmlessKey(words));
   return { secret: isSecretWords(upper, words), identifier };
 }
 
@@ -138,12 +139,21 @@ function isSecretWords(upper: string, words: string[]): boolean {
   if (SECRET_EXACT.has(upper)) return true;
   const last = words[words.length - 1];
   if (last === undefined || REFERENCE_LAST_WORDS.has(last)) return false;
-  if (last === 'KEY' && words.length >= 2 && HARMLESS_KEY_QUALIFIERS.has(words[words.length - 2] ?? '')) return false;
+  if (isHarmlessKey(words)) return false;
   // A lone `KEY`, `PASS` or `PWD` says too little (`PWD` is the working directory).
   if (words.length === 1 && (last === 'KEY' || last === 'PASS' || last === 'PWD')) return false;
   if (SECRET_LAST_WORDS.has(last)) return true;
   const joined = words.join('_');
   return SECRET_ANYWHERE.some((w) => joined.includes(w));
+}
+
+/** `CACHE_KEY`, `SSH_PUBLIC_KEY`: a key that is a label or public, not a secret. */
+function isHarmlessKey(words: string[]): boolean {
+  return (
+    words.length >= 2 &&
+    words[words.length - 1] === 'KEY' &&
+    HARMLESS_KEY_QUALIFIERS.has(words[words.length - 2] as string)
+  );
 }
 
 interface NameClass {

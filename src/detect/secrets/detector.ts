@@ -22,9 +22,15 @@ export const REDACTED = '<redacted>';
 /** Values that are not secrets whatever the name: unset-ish flags and already-masked values. */
 const NOT_A_SECRET = new Set(['', 'true', 'false', 'yes', 'no', 'on', 'off', 'null', 'none', 'undefined', '0', '1']);
 
+// Only short values can be placeholders: checking length first spares lower-casing every long value.
+function isPlaceholder(value: string): boolean {
+  if (value.length <= 9 && NOT_A_SECRET.has(value.toLowerCase())) return true;
+  return value === REDACTED || (value.charCodeAt(0) === 0x2a /* * */ && /^\*+$/.test(value));
+}
+
 /** What makes the variable `name=value` a secret, or undefined when it is not one. */
 export function classifyVariable(name: string, value: string): EnvSecret | undefined {
-  if (NOT_A_SECRET.has(value.toLowerCase()) || value === REDACTED || /^\*+$/.test(value)) return undefined;
+  if (isPlaceholder(value)) return undefined;
   const format = findSecretFormat(name, value);
   if (format !== undefined) return { variable: name, reason: 'format', format };
   if (isSecretName(name)) return { variable: name, reason: 'name' };
@@ -32,14 +38,29 @@ export function classifyVariable(name: string, value: string): EnvSecret | undef
   return undefined;
 }
 
+// Children inherit their parent's environment, so the same `NAME=value` strings come back on
+// nearly every exec of a run: each is classified once. Bounded, and cleared when full, so a
+// program generating variables cannot grow it without limit.
+const entryCache = new Map<string, EnvSecret | null>();
+const ENTRY_CACHE_LIMIT = 8192;
+
+/** The verdict on one `NAME=value` entry (null: not a secret, or not an assignment). */
+function classifyEntry(entry: string): EnvSecret | null {
+  const cached = entryCache.get(entry);
+  if (cached !== undefined) return cached;
+  const eq = entry.indexOf('=');
+  const verdict = eq <= 0 ? null : (classifyVariable(entry.slice(0, eq), entry.slice(eq + 1)) ?? null);
+  if (entryCache.size >= ENTRY_CACHE_LIMIT) entryCache.clear();
+  entryCache.set(entry, verdict);
+  return verdict;
+}
+
 /** The secrets in an environment given as `NAME=value` strings (entries without `=` are skipped). */
 export function findEnvSecrets(env: readonly string[]): EnvSecret[] {
   const found: EnvSecret[] = [];
   for (const entry of env) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) continue;
-    const secret = classifyVariable(entry.slice(0, eq), entry.slice(eq + 1));
-    if (secret) found.push(secret);
+    const secret = classifyEntry(entry);
+    if (secret) found.push({ ...secret });
   }
   return found;
 }
@@ -54,14 +75,10 @@ export function redactEnv(env: string[]): string[] {
   let out: string[] | undefined;
   for (let i = 0; i < env.length; i++) {
     const entry = env[i] as string;
-    const eq = entry.indexOf('=');
-    if (eq <= 0) continue;
-    const name = entry.slice(0, eq);
-    const value = entry.slice(eq + 1);
-    const secret = classifyVariable(name, value);
+    const secret = classifyEntry(entry);
     if (!secret) continue;
     out ??= env.slice();
-    out[i] = `${name}=${redactValue(secret, value)}`;
+    out[i] = `${secret.variable}=${redactValue(secret, entry.slice(secret.variable.length + 1))}`;
   }
   return out ?? env;
 }

@@ -32,6 +32,8 @@ interface SecretFormat {
    * one is present, which keeps the common case (no secret at all) to a few `includes`.
    */
   hints: string[];
+  /** A substring every match also contains, when the hints alone are common (`://` needs `@`). */
+  requires?: string;
   /** Global; group `secret`, when present, is the part to redact (the rest is kept). */
   pattern: RegExp;
 }
@@ -139,11 +141,26 @@ const FORMATS: readonly SecretFormat[] = [
     id: 'url-credentials',
     label: 'password in a URL',
     hints: ['://'],
+    requires: '@',
     // scheme://user:password@host — only the password is the secret; the user and host stay.
     // Placeholders (`${DB_PASS}`, `***`, `<redacted>`) are not passwords.
     pattern: /(?<=[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/?#@]*:)(?<secret>(?![$*<%{])[^\s/?#@]+)(?=@)/g,
   },
 ];
+
+/**
+ * One pass that says whether any format may be present: most values (paths, flags, LS_COLORS)
+ * hold none, and one regular expression over them is far cheaper than a substring test per hint.
+ */
+const ANY_HINT = new RegExp(FORMATS.flatMap((f) => f.hints.map(escapeRegExp)).join('|'));
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function mayMatch(format: SecretFormat, text: string): boolean {
+  return hasHint(text, format.hints) && (format.requires === undefined || text.includes(format.requires));
+}
 
 const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 
@@ -160,10 +177,12 @@ export function formatLabel(id: SecretFormatId): string {
  * AWS secret keys have no prefix, so they are recognised only under an AWS-ish name.
  */
 export function findSecretFormat(name: string, value: string): SecretFormatId | undefined {
-  for (const format of FORMATS) {
-    if (!hasHint(value, format.hints)) continue;
-    format.pattern.lastIndex = 0;
-    if (format.pattern.test(value)) return format.id;
+  if (ANY_HINT.test(value)) {
+    for (const format of FORMATS) {
+      if (!mayMatch(format, value)) continue;
+      format.pattern.lastIndex = 0;
+      if (format.pattern.test(value)) return format.id;
+    }
   }
   if (value.length === 40 && AWS_SECRET_VALUE.test(value) && /AWS/i.test(name) && /SECRET|KEY/i.test(name)) {
     return 'aws-secret-access-key';
@@ -174,9 +193,10 @@ export function findSecretFormat(name: string, value: string): SecretFormatId | 
 /** Replaces every known-format secret in `text` with `replacement`; returns `text` itself when none. */
 export function redactFormats(text: string, replacement: string): string {
   let out = text;
-  for (const format of FORMATS) {
-    if (!hasHint(out, format.hints)) continue;
-    out = out.replace(format.pattern, replacement);
+  if (ANY_HINT.test(text)) {
+    for (const format of FORMATS) {
+      if (mayMatch(format, out)) out = out.replace(format.pattern, replacement);
+    }
   }
   return redactAwsSecretAssignments(out, replacement);
 }

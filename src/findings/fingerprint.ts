@@ -95,3 +95,8 @@ function frameFile(f: StackFrame, repoRoot: string | undefined): string {
   const rel = repoRelative(path, repoRoot);
   return rel === undefined ? normalizeExecutable(path, repoRoot) : normalizeComponents(rel);
 }
+
+/** A short id unique within a run, derived from the aggregation key (`libc.gets:3f0c…`). */
+export function findingId(prefix: string, key: string): string {
+  return `${prefix}:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+}

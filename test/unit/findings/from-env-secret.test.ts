@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProcessEvidence } from '../../../../src/findings/finding.js';
-import { EnvSecretFindings } from '../../../../src/detect/secrets/findings.js';
-import { HARMLESS_ENV, SECRET_VALUES } from './envs.js';
+import type { ProcessEvidence } from '../../../src/findings/finding.js';
+import { EnvSecretFindings } from '../../../src/findings/from-env-secret.js';
+import { HARMLESS_ENV, SECRET_VALUES } from '../detect/secrets/envs.js';
 
 function proc(pid: number, exePath: string): ProcessEvidence {
   return { pid, exePath, args: ['x'], ancestry: [{ pid: 1, exePath: '/sbin/init', args: [] }] };

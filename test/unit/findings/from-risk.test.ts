@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RiskFindings, type RiskHit } from '../../../../src/detect/risks/findings.js';
-import type { StackFrame } from '../../../../src/findings/finding.js';
-import { SECRET_VALUES } from '../secrets/envs.js';
+import { RiskFindings, type RiskHit } from '../../../src/findings/from-risk.js';
+import type { StackFrame } from '../../../src/findings/finding.js';
+import { SECRET_VALUES } from '../detect/secrets/envs.js';
 
 /** A stack whose absolute addresses depend on the load base, as under ASLR. */
 function stack(base: bigint, line = 42, offset = 0x1a2b): StackFrame[] {

@@ -3,12 +3,11 @@
  * over every exec that carried it, with the first process as evidence. The value never enters
  * a finding; only the variable's name and why it is a secret.
  */
-import { basename } from 'node:path';
-import type { Finding, ProcessEvidence, Severity } from '../../findings/finding.js';
-import { contentFingerprint, findingId } from '../local-fingerprint.js';
-import { riskById } from '../risks/catalogue.js';
-import { findEnvSecrets, type EnvSecret, type EnvSecretReason } from './detector.js';
-import { formatLabel } from './values.js';
+import { riskById } from '../detect/risks/catalogue.js';
+import { findEnvSecrets, type EnvSecret, type EnvSecretReason } from '../detect/secrets/detector.js';
+import { formatLabel } from '../detect/secrets/values.js';
+import type { Finding, ProcessEvidence, Severity } from './finding.js';
+import { findingId, fingerprint } from './fingerprint.js';
 
 const RULE_ID = 'env.secret';
 
@@ -23,6 +22,9 @@ interface Entry {
 export class EnvSecretFindings {
   private readonly byKey = new Map<string, Entry>();
 
+  /** `repoRoot`: the project's checkout, so fingerprints use repository-relative paths. */
+  constructor(private readonly repoRoot?: string) {}
+
   /** Looks for secrets in an exec's environment and records them; returns what was found. */
   observeExec(process: ProcessEvidence, env: readonly string[], ts: bigint): EnvSecret[] {
     const secrets = findEnvSecrets(env);
@@ -36,7 +38,7 @@ export class EnvSecretFindings {
       const key = `${secret.variable}\0${process.exePath}`;
       const seen = this.byKey.get(key);
       if (!seen) {
-        this.byKey.set(key, { finding: newFinding(key, process, secret, ts), reason: secret.reason });
+        this.byKey.set(key, { finding: newFinding(key, process, secret, ts, this.repoRoot), reason: secret.reason });
         continue;
       }
       const f = seen.finding;
@@ -55,7 +57,13 @@ export class EnvSecretFindings {
   }
 }
 
-function newFinding(key: string, process: ProcessEvidence, secret: EnvSecret, ts: bigint): Finding {
+function newFinding(
+  key: string,
+  process: ProcessEvidence,
+  secret: EnvSecret,
+  ts: bigint,
+  repoRoot: string | undefined,
+): Finding {
   const risk = riskById(RULE_ID);
   const finding: Finding = {
     id: findingId(RULE_ID, key),
@@ -70,7 +78,11 @@ function newFinding(key: string, process: ProcessEvidence, secret: EnvSecret, ts
     count: 1,
     firstTs: ts,
     lastTs: ts,
-    fingerprint: contentFingerprint([RULE_ID, secret.variable, basename(process.exePath)]),
+    // The variable is the place: the same secret in the same program is one finding across builds.
+    fingerprint: fingerprint(
+      { kind: 'risk', ruleId: RULE_ID, place: `env:${secret.variable}`, exePath: process.exePath },
+      repoRoot,
+    ),
   };
   describe(finding, process.exePath, secret);
   return finding;

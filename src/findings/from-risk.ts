@@ -4,10 +4,10 @@
  * between processes), with the hits of every process summed and the first stack kept.
  */
 import { basename } from 'node:path';
-import type { Finding, ProcessEvidence, StackFrame } from '../../findings/finding.js';
-import { contentFingerprint, findingId } from '../local-fingerprint.js';
-import { redactText } from '../secrets/detector.js';
-import { riskForClass, type RiskDefinition } from './catalogue.js';
+import { riskForClass, type RiskDefinition } from '../detect/risks/catalogue.js';
+import { redactText } from '../detect/secrets/detector.js';
+import type { Finding, ProcessEvidence, StackFrame } from './finding.js';
+import { findingId, fingerprint } from './fingerprint.js';
 
 /** One call site's hits in one process, its stack already symbolised. */
 export interface RiskHit {
@@ -19,7 +19,7 @@ export interface RiskHit {
   callSite: bigint;
   pid: number;
   exePath: string;
-  /** Innermost first; frame 0 is the call site. */
+  /** Innermost first; frame 0 is the call site; `inApp` set (fingerprint.ts: classifyFrames). */
   stack: StackFrame[];
   /** The process's total hits of this site (COUNTS replaces, so pass the final total once). */
   count: number;
@@ -34,6 +34,9 @@ export class RiskFindings {
   private readonly byKey = new Map<string, Finding>();
   private unknown = 0;
 
+  /** `repoRoot`: the project's checkout, so fingerprints use repository-relative paths. */
+  constructor(private readonly repoRoot?: string) {}
+
   add(hit: RiskHit): void {
     const risk = riskForClass(hit.riskClass);
     if (!risk) {
@@ -43,7 +46,7 @@ export class RiskFindings {
     const key = `${risk.id}\0${callSiteKey(hit)}`;
     const seen = this.byKey.get(key);
     if (!seen) {
-      this.byKey.set(key, newFinding(key, risk, hit));
+      this.byKey.set(key, newFinding(key, risk, hit, this.repoRoot));
       return;
     }
     seen.count += hit.count;
@@ -71,7 +74,7 @@ function callSiteKey(hit: RiskHit): string {
   return `unresolved\0${hit.exePath}\0${hit.fn}`;
 }
 
-function newFinding(key: string, risk: RiskDefinition, hit: RiskHit): Finding {
+function newFinding(key: string, risk: RiskDefinition, hit: RiskHit, repoRoot: string | undefined): Finding {
   const site = hit.stack[0];
   const details: Record<string, string | number | boolean> = { fn: hit.fn, riskClass: hit.riskClass };
   if (site?.module !== undefined) details.module = site.module;
@@ -94,7 +97,10 @@ function newFinding(key: string, risk: RiskDefinition, hit: RiskHit): Finding {
     count: hit.count,
     firstTs: hit.ts,
     lastTs: hit.ts,
-    fingerprint: contentFingerprint([risk.id, hit.fn, ...codeIdentity(hit)]),
+    fingerprint: fingerprint(
+      { kind: 'risk', ruleId: risk.id, sink: hit.fn, stack: hit.stack, exePath: hit.exePath },
+      repoRoot,
+    ),
   };
 }
 
@@ -114,18 +120,4 @@ function describePlace(hit: RiskHit): string {
       : frame.address);
   if (frame.file === undefined) return where;
   return `${where} (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})`;
-}
-
-/**
- * What identifies the code across builds: the project's frames by function and file name (never
- * line or offset, which move with every edit), else the call site's module and function.
- */
-function codeIdentity(hit: RiskHit): string[] {
-  const app = hit.stack.filter((f) => f.inApp);
-  const frames = app.length > 0 ? app : hit.stack.slice(0, 1);
-  if (frames.length === 0) return [basename(hit.exePath)];
-  return frames.map(
-    (f) =>
-      `${f.function ?? '?'}@${f.file !== undefined ? basename(f.file) : f.module !== undefined ? basename(f.module) : '?'}`,
-  );
 }

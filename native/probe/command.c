@@ -54,6 +54,20 @@ static void child(struct command *c, char *const argv[], int out_fd, int go_r, i
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (out_fd == STDOUT_FILENO && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(127);
+	/* The command's LD_PRELOAD (Harrier's libc interposer) travels under another name, so that
+	 * this loader itself is not instrumented; the command gets it back here. The loader is
+	 * single-threaded, so setenv after fork is safe. */
+	{
+		const char *preload = getenv("HARRIER_TARGET_LD_PRELOAD");
+
+		if (preload) {
+			if (*preload)
+				setenv("LD_PRELOAD", preload, 1);
+			else
+				unsetenv("LD_PRELOAD");
+			unsetenv("HARRIER_TARGET_LD_PRELOAD");
+		}
+	}
 
 	/* Everything above happens before the pid is in scope; nothing below until
 	 * execv makes a traced syscall (all our fds are O_CLOEXEC). */

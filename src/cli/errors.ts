@@ -2,6 +2,7 @@
  * How Harrier reports its own failures: one line saying what went wrong, one saying how to fix
  * it, exit code 2. Stacks only with HARRIER_DEBUG=1, because a stack is not an explanation.
  */
+import { FindingsError } from '../findings/errors.js';
 import { SensorError } from '../sensors/sensor.js';
 import { StoreError } from '../store/store.js';
 
@@ -19,7 +20,7 @@ export class UsageError extends Error {
 export const EXIT_HARRIER_ERROR = 2;
 
 export function describeError(e: unknown): { message: string; hint?: string } {
-  if (e instanceof UsageError || e instanceof SensorError || e instanceof StoreError) {
+  if (e instanceof UsageError || e instanceof SensorError || e instanceof StoreError || e instanceof FindingsError) {
     return { message: e.message, hint: e.hint };
   }
   const err = e as NodeJS.ErrnoException;

@@ -3,6 +3,7 @@
  * ./commands and wires the layers together.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { BuildInfo } from '../findings/assessment.js';
 import { SENSOR_CHOICES } from '../sensors/select.js';
 import { monitorCommand } from './commands/monitor.js';
 import { replayCommand } from './commands/replay.js';
@@ -11,6 +12,7 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
 import { EXIT_HARRIER_ERROR, printError } from './errors.js';
+import { checkReportSpecs, parseReportSpec, type ReportSpec } from './report-specs.js';
 import { DEFAULT_STORE } from './store.js';
 import { version } from './version.js';
 
@@ -25,6 +27,47 @@ function nonNegativeInt(value: string): number {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
   return n;
 }
+
+function collectReport(value: string, previous: ReportSpec[]): ReportSpec[] {
+  return [...previous, parseReportSpec(value)];
+}
+
+function checkedReports(specs: ReportSpec[]): ReportSpec[] {
+  checkReportSpecs(specs);
+  return specs;
+}
+
+function buildFlags(opts: { buildId?: string; branch?: string; commit?: string; component?: string }): BuildInfo {
+  return {
+    ...(opts.buildId !== undefined && { buildId: opts.buildId }),
+    ...(opts.branch !== undefined && { branch: opts.branch }),
+    ...(opts.commit !== undefined && { commit: opts.commit }),
+    ...(opts.component !== undefined && { component: opts.component }),
+  };
+}
+
+const reportOption = () =>
+  new Option(
+    '--report <format[:path]>',
+    'write a report: text, json, sarif, junit, markdown or html, to PATH or stdout (repeatable)',
+  )
+    .argParser(collectReport)
+    .default([]);
+
+const baselineOption = () =>
+  new Option(
+    '--baseline <ref>',
+    'compare with a previous run: `last` (same component and branch), a run id, a build id, or a JSON/SARIF report file',
+  );
+
+const failOnOption = () =>
+  new Option(
+    '--fail-on <policy>',
+    'exit 1 when a finding is at or above a severity (critical, high, medium, low, info); new:SEVERITY counts only new ones',
+  );
+
+const ignoreFileOption = () =>
+  new Option('--ignore-file <file>', 'suppressions (default: .harrier/ignore.yaml in the repository, if present)');
 
 const storeOption = () => new Option('--store <path>', `the run store, a DuckDB file (default: ${DEFAULT_STORE})`);
 
@@ -63,10 +106,25 @@ program
   .option('--events <file>', 'write every normalised event to FILE as NDJSON')
   .option('--full', 'show every process, file and connection in the summary')
   .option('-q, --quiet', 'print no summary (use with --json FILE or the store)')
+  .addOption(reportOption())
+  .addOption(baselineOption())
+  .addOption(failOnOption())
+  .addOption(ignoreFileOption())
+  .option(
+    '--build-id <id>',
+    'the CI build this run belongs to (detected on GitHub, GitLab, Jenkins, CircleCI, Buildkite)',
+  )
+  .option('--branch <name>', 'the branch being built (detected in CI)')
+  .option('--commit <sha>', 'the commit being built (detected in CI)')
+  .option('--component <name>', 'what is being built, when one repository builds several (default: the repository)')
+  .option('--no-libc', 'do not preload the libc interposer (no code-execution risks)')
   .passThroughOptions()
   .addHelpText(
     'after',
-    '\nExamples:\n  harrier run -- make test\n  harrier run --json summary.json --events events.ndjson -- ./server --port 8080',
+    "\nExit codes: the command's own when it fails; otherwise 1 when --fail-on fails, else 0; 2 when Harrier fails.\n" +
+      '\nExamples:\n  harrier run -- make test\n' +
+      '  harrier run --baseline last --fail-on new:high --report sarif:harrier.sarif -- npm test\n' +
+      '  harrier run --json summary.json --events events.ndjson -- ./server --port 8080',
   )
   .action(async (command: string[], opts) => {
     process.exitCode = await runCommand(command, {
@@ -78,6 +136,12 @@ program
       events: opts.events,
       full: opts.full,
       quiet: opts.quiet,
+      reports: checkedReports(opts.report),
+      baseline: opts.baseline,
+      failOn: opts.failOn,
+      ignoreFile: opts.ignoreFile,
+      build: buildFlags(opts),
+      libc: opts.libc !== false,
     });
   });
 

@@ -15,6 +15,13 @@ import type { ExitStatus, Sensor, SensorSession, Target } from '../sensors/senso
 import type { ProcessRecord, RunWriter, Store, StoredEvent } from '../store/store.js';
 import { type AlertListener, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
 import { falcoAlertObject, severityOf } from '../rules/output/index.js';
+import type { BuildInfo } from '../findings/assessment.js';
+import type { Finding } from '../findings/finding.js';
+import { EnvSecretFindings } from '../findings/from-env-secret.js';
+import { toRecord } from '../findings/record.js';
+import { isSuccessfulExec, redactExecSecrets } from './exec-secrets.js';
+import type { ExecSeen, LibcCollector, LibcStats } from './libc-collector.js';
+import { processEvidence } from './process-evidence.js';
 import { RuleFindings } from './rule-findings.js';
 import type { EventSink } from './event-sink.js';
 import { beginRecording, keepUp } from './recording.js';
@@ -36,6 +43,21 @@ export interface ObserveOptions {
   onAlert?: AlertListener;
   /** The sensor failed while the command still runs; the command is left to finish unobserved. */
   onSensorFailure?: (error: Error, pid: number) => void;
+  /** The project's checkout: fingerprints and app frames are relative to it. */
+  repoRoot?: string;
+  /** CI build metadata stored with the run. */
+  build?: BuildInfo;
+  /** The libc interposer's side of the run (its env is already in `target.env`). */
+  libc?: LibcSide;
+}
+
+export interface LibcSide {
+  collector: LibcCollector;
+  /** Drains the interposer's channel once the command has ended. */
+  close(): Promise<void>;
+  interposerPath: string;
+  /** Harrier's working directory for the channel, hidden from the summary's files. */
+  workDir: string;
 }
 
 export interface ObserveResult {
@@ -44,7 +66,13 @@ export interface ObserveResult {
   runId: string | undefined;
   /** Set when the sensor failed mid-run; the summary is partial. */
   sensorError?: Error;
+  /** Rule alerts, code-execution risks and environment secrets, aggregated. */
+  findings: Finding[];
+  /** What the libc interposer saw, when it was used. */
+  libc?: LibcStats;
 }
+
+const FORKS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
@@ -103,8 +131,12 @@ export class Observation {
   private interrupted = false;
   private aborted = false;
   private session: SensorSession | undefined;
+  private readonly secrets: EnvSecretFindings;
+  private readonly execs: ExecSeen[] = [];
 
-  constructor(private readonly opts: ObserveOptions) {}
+  constructor(private readonly opts: ObserveOptions) {
+    this.secrets = new EnvSecretFindings(opts.repoRoot);
+  }
 
   /** Marks the run as interrupted (Ctrl-C / SIGTERM): whatever is recorded is partial. */
   markInterrupted(): void {
@@ -125,11 +157,12 @@ export class Observation {
       sensor: kind,
       startedAt,
       harrierVersion: opts.harrierVersion,
+      ...(opts.build !== undefined && { build: opts.build }),
     });
 
     const state = new SystemState();
-    const summary = new SummaryBuilder(state);
-    const findings = new RuleFindings();
+    const summary = new SummaryBuilder(state, opts.libc ? [opts.libc.workDir] : []);
+    const findings = new RuleFindings(opts.repoRoot);
     const detector = opts.rules
       ? new RulesDetector(opts.rules, (alert, rule, event) => {
           summary.addAlert({
@@ -139,7 +172,10 @@ export class Observation {
             severity: severityOf(rule.priority),
             json: () => falcoAlertObject(alert),
           });
-          findings.add(alert, rule, event.ts);
+          findings.add(alert, rule, event.ts, {
+            exePath: state.process(event.pid)?.exePath,
+            process: () => processEvidence(state, event.pid),
+          });
           opts.onAlert?.(alert, rule, event);
         })
       : undefined;
@@ -176,6 +212,7 @@ export class Observation {
       while (isAlive(rootPid) && !this.aborted) await new Promise((r) => setTimeout(r, 100));
     }
     await session.stop();
+    await opts.libc?.close();
     const endedAt = nowNs();
     const partial = this.interrupted || sensorError !== undefined;
     const result = summary.finish({
@@ -190,14 +227,32 @@ export class Observation {
       stats: session.stats(),
       rootPid,
     });
+    const all = [...findings.findings(), ...this.secrets.findings()];
+    if (opts.libc) {
+      all.push(
+        ...(await opts.libc.collector.findings({
+          repoRoot: opts.repoRoot,
+          describe: (pid) => processEvidence(state, pid),
+          execs: this.execs,
+          interposerPath: opts.libc.interposerPath,
+        })),
+      );
+    }
     if (writer) {
       const observed = [...state.allProcesses()].filter((p) => summary.observedPids.has(p.pid));
       writer.upsertProcesses(observed.map(toProcessRecord));
-      writer.upsertFindings(findings.records());
+      writer.upsertFindings(all.map(toRecord));
       await writer.finish({ endedAt, exit, summary: result, partial });
     }
     await opts.eventSink?.close();
-    return { summary: result, exit, runId: writer?.runId, sensorError };
+    return {
+      summary: result,
+      exit,
+      runId: writer?.runId,
+      sensorError,
+      findings: all,
+      ...(opts.libc && { libc: opts.libc.collector.stats() }),
+    };
   }
 
   private rootSeed(pid: number, startedAt: bigint): Partial<ProcessInfo> & { pid: number } {
@@ -225,13 +280,26 @@ export class Observation {
     const stored: StoredEvent[] = writer ? new Array<StoredEvent>(batch.length) : [];
     for (let i = 0; i < batch.length; i++) {
       const ev = batch[i] as Event;
+      // Secrets are found and redacted before anything else sees the event.
+      const secrets = redactExecSecrets(ev);
       state.apply(ev);
+      if (isSuccessfulExec(ev)) this.onExec(ev, state, secrets);
+      else if (FORKS.has(ev.type) && ev.res !== undefined && ev.res > 0)
+        this.opts.libc?.collector.onFork(ev.res, ev.pid);
       detector?.process(ev, state);
       const ctx = eventContext(ev, state);
       summary.add(ev, ctx);
       if (writer) stored[i] = { event: ev, path: ctx.path, path2: ctx.path2, endpoint: ctx.endpoint };
     }
     writer?.appendEvents(stored);
+  }
+
+  private onExec(ev: Event, state: SystemState, secrets: ReturnType<typeof redactExecSecrets>): void {
+    const exePath = state.process(ev.pid)?.exePath;
+    if (exePath !== undefined) this.execs.push({ pid: ev.pid, exePath, ts: ev.ts });
+    if (secrets.length === 0) return;
+    const process = processEvidence(state, ev.pid);
+    if (process !== undefined) this.secrets.record(process, secrets, ev.ts);
   }
 
   /** Forwards a signal to the observed command. */

@@ -4,15 +4,25 @@
  * checked before the command starts, so a bad option never costs a long test run.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildInfo } from '../../findings/assessment.js';
+import { resolveBuildInfo } from '../../findings/build-info.js';
+import { parseFailOn } from '../../findings/gate.js';
+import { IGNORE_FILE, loadIgnoreFile } from '../../findings/suppressions.js';
+import { assessFindings, resolveBaseline, type Baseline } from '../../pipeline/assess.js';
 import { NdjsonEventSink } from '../../pipeline/event-sink.js';
 import { Observation } from '../../pipeline/observe.js';
-import { formatSummaryText } from '../../report/text.js';
+import { formatReportText } from '../../report/text.js';
 import { styleFor } from '../../report/style.js';
 import { exitCodeFor, resolveExecutable } from '../../sensors/resolve-executable.js';
 import { type SensorChoice, selectSensor } from '../../sensors/select.js';
 import type { ExitStatus } from '../../sensors/sensor.js';
 import type { Store } from '../../store/store.js';
 import type { RuleMatching } from '../../detect/rules/index.js';
+import { startLibc } from '../libc.js';
+import { findRepoRoot } from '../repo-root.js';
+import type { ReportSpec } from '../report-specs.js';
+import { checkReportPaths, reportInput, writeReports } from '../reports.js';
 import { loadRuleEngine } from '../rules.js';
 import { availableSensors } from '../sensors.js';
 import { openStore } from '../store.js';
@@ -28,7 +38,21 @@ export interface RunOptions {
   events?: string;
   full?: boolean;
   quiet?: boolean;
+  reports: ReportSpec[];
+  /** `--baseline`: a run id, build id, `last`, or a report file. */
+  baseline?: string;
+  /** `--fail-on` as typed (`new:high`). */
+  failOn?: string;
+  /** `--ignore-file`; default `.harrier/ignore.yaml` in the repository, if it exists. */
+  ignoreFile?: string;
+  /** Build metadata given as flags; the CI's environment fills the rest. */
+  build: BuildInfo;
+  /** Preload the libc interposer (code-execution risks). */
+  libc: boolean;
 }
+
+/** The gate failed: the command succeeded but a finding fails `--fail-on`. */
+export const EXIT_GATE_FAILED = 1;
 
 /** Shell convention for a command's status: its exit code, or 128 + the killing signal. */
 export function exitCodeOf(exit: ExitStatus): number {
@@ -52,25 +76,39 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     return exitCodeFor(resolved);
   }
 
+  const repoRoot = findRepoRoot(cwd);
+  const policy = opts.failOn === undefined ? undefined : parseFailOn(opts.failOn);
+  const ignore = await loadIgnoreFile(opts.ignoreFile ?? join(repoRoot, IGNORE_FILE), opts.ignoreFile === undefined);
+  const build = resolveBuildInfo(process.env, opts.build);
   const rules = opts.rules === false ? undefined : await loadRuleEngine(opts.rules, opts.ruleMatching);
   const { sensor, reason } = await selectSensor(opts.sensor, availableSensors());
   let store: Store | undefined;
   let eventSink: NdjsonEventSink | undefined;
+  const warnings: string[] = [];
+  let baseline: Baseline | undefined;
   try {
     if (opts.store !== false) store = await openStore(opts.store);
+    // Read before any report is written: the baseline file may be the path this run reports to.
+    if (opts.baseline !== undefined) baseline = await resolveBaseline(opts.baseline, store, { build }, warnings);
     if (opts.events) eventSink = await NdjsonEventSink.open(opts.events);
     if (typeof opts.json === 'string') writeFileSync(opts.json, ''); // fail now, not after the run
+    checkReportPaths(opts.reports);
   } catch (e) {
     await store?.close();
     await eventSink?.close();
     throw e;
   }
 
+  const libc = opts.libc ? startLibc(process.env, (line) => process.stderr.write(line + '\n')) : undefined;
+
   const obs = new Observation({
     sensor,
     sensorReason: reason,
-    target: { mode: 'command', argv: [resolved.path, ...rest], cwd, env: process.env },
+    target: { mode: 'command', argv: [resolved.path, ...rest], cwd, env: libc?.env ?? process.env },
     displayCommand: command,
+    repoRoot,
+    ...(build !== undefined && { build }),
+    ...(libc !== undefined && { libc: libc.side }),
     rules,
     store,
     eventSink,
@@ -99,10 +137,12 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
 
   try {
     const result = await obs.run();
+    const assessment = assessFindings(result.findings, { baseline, ignore, policy, warnings });
+    const report = reportInput({ summary: result.summary, runId: result.runId ?? null, build, assessment, repoRoot });
     if (!opts.quiet)
-      process.stderr.write(
-        '\n' + formatSummaryText(result.summary, { style: styleFor(process.stderr), full: opts.full }),
-      );
+      process.stderr.write('\n' + formatReportText(report, { style: styleFor(process.stderr), full: opts.full }));
+    for (const w of assessment.warnings) process.stderr.write(`harrier: warning: ${w}\n`);
+    writeReports(opts.reports, report);
     if (opts.json !== undefined) {
       const text = JSON.stringify(result.summary, null, 2) + '\n';
       if (opts.json === true) process.stdout.write(text);
@@ -114,8 +154,11 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
           `  the run ${result.runId ? `(${result.runId}) ` : ''}is partial${result.runId ? ' and stored as incomplete' : ''}; the command's exit status is unknown\n`,
       );
     }
-    if (result.exit) return exitCodeOf(result.exit);
-    return 2;
+    if (!result.exit) return 2;
+    // The command's own failure is the news; the gate speaks only for a command that succeeded.
+    const code = exitCodeOf(result.exit);
+    if (code !== 0) return code;
+    return assessment.gate.failed ? EXIT_GATE_FAILED : 0;
   } finally {
     for (const sig of FORWARDED) process.off(sig, onSignal);
     await store?.close();

@@ -185,7 +185,7 @@ export class EbpfSession implements SensorSession {
 
     this.child = spawn(loaderPath, args, {
       cwd: target.mode === 'command' ? target.cwd : undefined,
-      env: target.mode === 'command' ? target.env : process.env,
+      env: target.mode === 'command' ? loaderEnv(target.env) : process.env,
       // The command inherits 0-2 from the loader, so it sees exactly Harrier's stdio.
       stdio: [
         target.mode === 'command' ? 'inherit' : 'ignore',
@@ -289,4 +289,14 @@ export class EbpfSession implements SensorSession {
     await this.closed;
     clearTimeout(killer);
   }
+}
+
+/**
+ * The loader's environment: the command's, with LD_PRELOAD moved aside so the loader itself is
+ * not instrumented; the loader restores it in the command just before exec (command.c).
+ */
+function loaderEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.LD_PRELOAD === undefined) return env;
+  const { LD_PRELOAD: preload, ...rest } = env;
+  return { ...rest, HARRIER_TARGET_LD_PRELOAD: preload };
 }

@@ -1,0 +1,300 @@
+/**
+ * What the libc interposer reported during a run, turned into findings when the run ends.
+ *
+ * Records arrive on their own channel, not in step with the kernel sensor's events, so each
+ * RISK's frames are located in its process's module map the moment it arrives (a later exec
+ * replaces the map), and symbolised in one batch at the end (one addr2line per module). A forked
+ * child inherits the interposer's state without re-sending its modules, so its frames are looked
+ * up in its ancestors' maps.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { parseStat } from '../events/state/proc-reader.js';
+import type { Finding, ProcessEvidence, StackFrame } from '../findings/finding.js';
+import { classifyFrames, findingId, fingerprint } from '../findings/fingerprint.js';
+import { RiskFindings } from '../findings/from-risk.js';
+import { riskById } from '../detect/risks/catalogue.js';
+import {
+  executableKind,
+  ModuleMaps,
+  renderStack,
+  Symboliser,
+  type LibcRecord,
+  type ModuleLocation,
+  type RiskRecord,
+  type StackFrame as LibcFrame,
+} from '../sensors/libc/index.js';
+
+/** How far up the process tree a forked child's frames are looked for. */
+const MAX_ANCESTORS = 16;
+
+interface PendingRisk {
+  record: RiskRecord;
+  /** Per frame: where it lies, when a module map covers it. */
+  located: Array<ModuleLocation | undefined>;
+  /** Which image of the pid sent it (a HELLO starts a new one). */
+  image: number;
+  /** When it arrived (the record carries no time; it is sent at the site's first hit). */
+  ts: bigint;
+}
+
+export interface LibcStats {
+  /** Processes that said HELLO (instrumented images). */
+  instrumented: number;
+  /** Records lost in the FIFO or sites not tracked, as the interposer counted them. */
+  droppedRecords: number;
+  untrackedSites: number;
+}
+
+export interface ExecSeen {
+  pid: number;
+  exePath: string;
+  ts: bigint;
+}
+
+export interface LibcFindingsInput {
+  repoRoot: string | undefined;
+  /** The process as state knows it at the end of the run. */
+  describe: (pid: number) => ProcessEvidence | undefined;
+  /** Every successful exec the kernel sensor saw, to find processes the interposer never entered. */
+  execs: readonly ExecSeen[];
+  /** The interposer's own path, whose frames are not the program's. */
+  interposerPath: string;
+}
+
+export class LibcCollector {
+  private readonly maps = new ModuleMaps();
+  private readonly parentOf = new Map<number, number>();
+  private readonly imageOf = new Map<number, number>();
+  private readonly pending: PendingRisk[] = [];
+  /** `image:pid:callSite:class` → cumulative hits (COUNTS replaces earlier totals). */
+  private readonly hits = new Map<string, number>();
+  /** pid → the real paths of the images that said HELLO. */
+  private readonly hellos = new Map<number, Set<string>>();
+  private nextImage = 1;
+  private droppedRecords = 0;
+  private untrackedSites = 0;
+
+  readonly onRecord = (r: LibcRecord): void => {
+    switch (r.kind) {
+      case 'hello': {
+        this.maps.resetProcess(r.pid);
+        this.imageOf.set(r.pid, this.nextImage++);
+        if (r.ppid > 0) this.parentOf.set(r.pid, r.ppid);
+        const seen = this.hellos.get(r.pid) ?? new Set<string>();
+        seen.add(r.executable);
+        this.hellos.set(r.pid, seen);
+        break;
+      }
+      case 'modules':
+        this.maps.add(r);
+        break;
+      case 'risk':
+        this.pending.push({ record: r, located: this.locate(r), image: this.image(r.pid), ts: nowNs() });
+        break;
+      case 'counts':
+        for (const s of r.sites) this.hits.set(this.siteKey(this.image(r.pid), r.pid, s.callSite, s.riskClass), s.hits);
+        break;
+      case 'drops':
+        this.droppedRecords += r.records;
+        this.untrackedSites += r.sites;
+        break;
+    }
+  };
+
+  /** A fork or clone the kernel sensor saw: the child's frames may resolve in the parent's map. */
+  onFork(child: number, parent: number): void {
+    this.parentOf.set(child, parent);
+  }
+
+  stats(): LibcStats {
+    return {
+      instrumented: this.hellos.size,
+      droppedRecords: this.droppedRecords,
+      untrackedSites: this.untrackedSites,
+    };
+  }
+
+  /** Symbolises every reported call site and aggregates the run's risk findings. */
+  async findings(input: LibcFindingsInput): Promise<Finding[]> {
+    const symboliser = new Symboliser();
+    const requests = this.pending.flatMap((p) =>
+      p.located.flatMap((l) =>
+        l === undefined ? [] : [{ module: l.path, fileOffset: l.fileOffset, returnAddress: true }],
+      ),
+    );
+    const symbols = await symboliser.symbolise(requests);
+    const risks = new RiskFindings(input.repoRoot);
+    let next = 0;
+    for (const p of this.pending) {
+      const frames: LibcFrame[] = p.record.frames.map((address, i) => {
+        const where = p.located[i];
+        const base = { address: `0x${address.toString(16)}`, inlinedInto: [] };
+        if (where === undefined) {
+          return {
+            ...base,
+            module: undefined,
+            offset: undefined,
+            function: undefined,
+            file: undefined,
+            line: undefined,
+          };
+        }
+        const s = symbols[next++];
+        return {
+          ...base,
+          module: where.path,
+          offset: `0x${where.fileOffset.toString(16)}`,
+          function: s?.function,
+          file: s?.file,
+          line: s?.line,
+          inlinedInto: s?.inlinedInto ?? [],
+        };
+      });
+      const stack = classifyFrames(findingFrames(frames, input.interposerPath), input.repoRoot);
+      const process = input.describe(p.record.pid);
+      const key = this.siteKey(p.image, p.record.pid, p.record.callSite, p.record.riskClass);
+      risks.add({
+        riskClass: p.record.riskClass,
+        fn: p.record.function,
+        callSite: p.record.callSite,
+        pid: p.record.pid,
+        exePath: process?.exePath ?? '',
+        stack,
+        count: this.hits.get(key) ?? 1,
+        ts: p.ts,
+        ...(p.record.detail !== '' && { detail: p.record.detail }),
+        ...(process !== undefined && { process }),
+        stackLine: renderStack(p.record.function, frames, {
+          interposerPath: input.interposerPath,
+          ...(input.repoRoot !== undefined && { sourceRoot: input.repoRoot }),
+        }),
+      });
+    }
+    return [...risks.findings(), ...this.notInstrumentable(input)];
+  }
+
+  /**
+   * Execs the interposer never said HELLO from: static binaries (nothing to interpose) or programs
+   * started with LD_PRELOAD removed (a cleared environment, setuid). One finding per executable.
+   */
+  private notInstrumentable(input: LibcFindingsInput): Finding[] {
+    const risk = riskById('process.not-instrumentable');
+    const byExe = new Map<string, Finding>();
+    for (const exec of input.execs) {
+      const hellos = this.hellos.get(exec.pid);
+      if (hellos?.has(realPath(exec.exePath)) === true || hellos?.has(exec.exePath) === true) continue;
+      const seen = byExe.get(exec.exePath);
+      if (seen !== undefined) {
+        seen.count++;
+        if (exec.ts > seen.lastTs) seen.lastTs = exec.ts;
+        continue;
+      }
+      const kind = executableKind(exec.exePath);
+      // A script's interpreter is the instrumented image; its HELLO names the interpreter.
+      if (kind.kind === 'script') continue;
+      const why =
+        kind.kind === 'static'
+          ? 'a static executable: there is no dynamic loader to preload into'
+          : kind.kind === 'dynamic'
+            ? 'LD_PRELOAD did not reach it (its environment was cleared, or it runs setuid)'
+            : `not a program the interposer can enter (${kind.reason})`;
+      const process = input.describe(exec.pid);
+      byExe.set(exec.exePath, {
+        id: findingId(risk.id, exec.exePath),
+        ruleId: risk.id,
+        kind: 'risk',
+        severity: risk.severity,
+        title: risk.title,
+        message: `${exec.exePath} is ${why}; its libc calls were not checked`,
+        cwe: [...risk.cwe],
+        tags: [...risk.tags],
+        evidence: {
+          ...(process !== undefined && { process }),
+          details: { executable: exec.exePath, kind: kind.kind },
+        },
+        count: 1,
+        firstTs: exec.ts,
+        lastTs: exec.ts,
+        fingerprint: fingerprint({ kind: 'risk', ruleId: risk.id, exePath: exec.exePath }, input.repoRoot),
+      });
+    }
+    return [...byExe.values()];
+  }
+
+  private image(pid: number): number {
+    return this.imageOf.get(pid) ?? 0;
+  }
+
+  private siteKey(image: number, pid: number, callSite: bigint, riskClass: number): string {
+    return `${image}:${pid}:${callSite}:${riskClass}`;
+  }
+
+  /** Frames located in the reporting process's map, or in an ancestor's for a forked child. */
+  private locate(r: RiskRecord): Array<ModuleLocation | undefined> {
+    let pid: number | undefined = r.pid;
+    for (let depth = 0; pid !== undefined && pid > 1 && depth < MAX_ANCESTORS; depth++) {
+      const owner: number = pid;
+      const located = r.frames.map((a) => this.maps.resolve(owner, r.generation, a));
+      if (located[0] !== undefined) return located;
+      pid = this.parentOf.get(owner) ?? procParent(owner);
+    }
+    return r.frames.map(() => undefined);
+  }
+}
+
+/** The frames a finding keeps: the program's, without the interposer and libc's start-up code. */
+function findingFrames(frames: readonly LibcFrame[], interposerPath: string): StackFrame[] {
+  const out: StackFrame[] = [];
+  for (const f of frames) {
+    if (f.module === interposerPath) continue;
+    if (f.function !== undefined && STARTUP.has(f.function)) break;
+    const base = { address: f.address, inApp: false };
+    const at = {
+      ...(f.module !== undefined && { module: f.module }),
+      ...(f.offset !== undefined && { offset: f.offset }),
+    };
+    out.push({ ...base, ...at, ...position(f) });
+    // Inlined callers live at the same address: one frame each, so the stack reads as the source does.
+    for (const inl of f.inlinedInto) out.push({ ...base, ...at, ...position(inl) });
+    if (f.function === 'main') break;
+  }
+  return out;
+}
+
+const STARTUP = new Set([
+  '_start',
+  '__libc_start_main',
+  '__libc_start_main_impl',
+  '__libc_start_call_main',
+  'start_thread',
+]);
+
+function position(p: { function: string | undefined; file: string | undefined; line: number | undefined }): {
+  function?: string;
+  file?: string;
+  line?: number;
+} {
+  return {
+    ...(p.function !== undefined && { function: p.function }),
+    ...(p.file !== undefined && { file: p.file }),
+    ...(p.line !== undefined && { line: p.line }),
+  };
+}
+
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function procParent(pid: number): number | undefined {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ppid;
+  } catch {
+    return undefined;
+  }
+}

@@ -65,10 +65,14 @@ static const char *shell_command(const char *path, char *const argv[]) {
 }
 
 static void flush_before_exec(void) {
-    if ((int)hp_sys(SYS_getpid, 0, 0, 0, 0) != hp_pid) return; /* a vfork child: the counts are the parent's */
+    if ((int)hp_sys(SYS_getpid, 0, 0, 0, 0) != hp_pid) { /* a vfork child: the counts are the parent's */
+        hp_uncached_ids = 1;
+        return;
+    }
     hp_busy = 1;
     if (hp_lock()) {
         hp_send_counts();
+        hp_send_drops();
         hp_unlock();
     }
     hp_busy = 0;
@@ -78,11 +82,11 @@ static void flush_before_exec(void) {
 #define BEFORE_EXEC(fn, path, argv)                                                            \
     do {                                                                                       \
         if (hp_active()) {                                                                     \
+            int saved_ = errno;                                                                \
+            flush_before_exec(); /* first: it also tells a vfork child to report its own ids */ \
+            errno = saved_;                                                                    \
             const char *cmd_ = shell_command((path), (argv));                                  \
             if (cmd_) HP_NOTE(HP_SHELL, (fn), cmd_, 256);                                      \
-            int saved_ = errno;                                                                \
-            flush_before_exec();                                                               \
-            errno = saved_;                                                                    \
         }                                                                                      \
     } while (0)
 

@@ -138,6 +138,7 @@ void hp_finish(void) {
     int pid = (int)hp_sys(SYS_getpid, 0, 0, 0, 0);
     if (pid != hp_pid) {
         /* A vfork child: it shares the parent's memory, so it only reports itself. */
+        hp_uncached_ids = 1;
         if (hp_lock()) {
             uint64_t site = hp_vfork_site;
             report_fork_secret("vfork", site, &site, 1);
@@ -161,6 +162,7 @@ void hp_after_fork_child(uint64_t fork_site, const void *frame) {
     int saved = errno;
     hp_busy = 1;
     hp_pid = (int)hp_sys(SYS_getpid, 0, 0, 0, 0);
+    hp_forget_tid();
     hp_lock_reset_after_fork();
     hp_sites_reset_counts();
     hp_drops = 0;

@@ -182,7 +182,7 @@ int hp_readonly_contains(const void *ptr) {
 
 /* Sends this generation's table unless this process already has (a fork child sends its own). */
 void hp_send_modules(void) {
-    int pid = (int)hp_sys(SYS_getpid, 0, 0, 0, 0);
+    int pid = hp_uncached_ids ? (int)hp_sys(SYS_getpid, 0, 0, 0, 0) : hp_pid;
     if (n_modules == 0 || (sent_pid == pid && sent_generation == generation)) return;
     unsigned parts = 0;
     for (unsigned i = 0, used = HP_RECORD_MAX; i < n_modules; i++) {

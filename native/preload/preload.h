@@ -56,6 +56,22 @@ extern uint64_t hp_untracked;
 static inline uint64_t hp_site_key(uint64_t site, unsigned cls) { return (site & 0x00ffffffffffffffULL) | ((uint64_t)cls << 56); }
 static inline unsigned hp_site_slot(uint64_t key) { return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 51) & (HP_SITES - 1); }
 
+/* glibc's own flag (2.32+): true until the process first creates a thread. */
+extern char __libc_single_threaded;
+
+/* One more hit. While the process has a single thread, x86's plain read-modify-write add (atomic
+ * with respect to signal handlers, which run between instructions) does it without the locked
+ * instruction's cost. */
+static inline void hp_hit(uint64_t *hits) {
+#if defined(__x86_64__)
+    if (__libc_single_threaded) {
+        __asm__ volatile("addq $1, %0" : "+m"(*hits));
+        return;
+    }
+#endif
+    __atomic_fetch_add(hits, 1, __ATOMIC_RELAXED);
+}
+
 /* Counts one hit of (site, class). Returns 1 when the call is the site's first (the caller
  * reports it), 0 otherwise. Lock-free: CAS to claim a slot, atomic add to count. */
 static inline int hp_count(uint64_t site, unsigned cls) {
@@ -73,7 +89,7 @@ static inline int hp_count(uint64_t site, unsigned cls) {
             k = expected;
         }
         if (k == key) {
-            __atomic_fetch_add(&s->hits, 1, __ATOMIC_RELAXED);
+            hp_hit(&s->hits);
             return 0;
         }
     }
@@ -98,6 +114,8 @@ int hp_emit(const void *record, size_t len); /* caller holds the lock */
 extern uint64_t hp_drops;
 uint8_t *hp_record_buffer(void);             /* static, HP_RECORD_MAX bytes, caller holds the lock */
 void hp_header(uint8_t *rec, unsigned type, size_t len);
+extern int hp_uncached_ids; /* set in a vfork child: its pid and tid are not this memory's */
+void hp_forget_tid(void);
 static inline void hp_put16(uint8_t *p, uint16_t v) { __builtin_memcpy(p, &v, 2); }
 static inline void hp_put32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 static inline void hp_put64(uint8_t *p, uint64_t v) { __builtin_memcpy(p, &v, 8); }

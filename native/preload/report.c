@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "preload.h"
 
@@ -42,6 +43,20 @@ static unsigned walk(uint64_t site, const void *frame, uint64_t *frames, int *un
     return n;
 }
 
+/* A deeper frame outside every known module is usually a stale frame pointer in code built
+ * without one, not new code: re-reading the maps for it each time would make every first report
+ * cost a maps read. New code shows up as an unknown call site (frame 0), which always re-reads;
+ * an unknown deeper frame re-reads at most every 50 ms. */
+static int deep_reload_due(void) {
+    static int64_t last_ns;
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0) return 0;
+    int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    if (last_ns != 0 && now - last_ns < 50000000) return 0;
+    last_ns = now;
+    return 1;
+}
+
 unsigned hp_unwind(uint64_t site, const void *frame, uint64_t *frames) {
     uintptr_t at = (uintptr_t)frame;
     int reloaded = 0;
@@ -54,7 +69,7 @@ unsigned hp_unwind(uint64_t site, const void *frame, uint64_t *frames) {
     }
     int unknown = 0;
     unsigned n = walk(site, frame, frames, &unknown);
-    if (unknown && !reloaded) { /* code mapped since the last read (dlopen), or a bogus link */
+    if (unknown && !reloaded && deep_reload_due()) { /* code mapped since (dlopen), or a bogus link */
         uintptr_t lo = 0, hi = 0;
         hp_maps_load(at, &lo, &hi);
         stack_lo = lo;

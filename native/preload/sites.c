@@ -16,7 +16,7 @@ int hp_count_if_known(uint64_t site, unsigned cls) {
         uint64_t k = __atomic_load_n(&hp_sites[i].key, __ATOMIC_RELAXED);
         if (k == 0) return 0;
         if (k == key) {
-            __atomic_fetch_add(&hp_sites[i].hits, 1, __ATOMIC_RELAXED);
+            hp_hit(&hp_sites[i].hits);
             return 1;
         }
     }
@@ -71,5 +71,8 @@ void hp_send_drops(void) {
     hp_header(rec, HP_DROPS, 32);
     hp_put64(rec + 16, hp_drops);
     hp_put64(rec + 24, untracked);
-    hp_emit(rec, 32);
+    if (hp_emit(rec, 32) == 0) { /* DROPS add up: start again from zero */
+        hp_drops = 0;
+        __atomic_fetch_sub(&hp_untracked, untracked, __ATOMIC_RELAXED);
+    }
 }

@@ -29,14 +29,32 @@ long hp_sys(long nr, long a, long b, long c, long d) { return syscall(nr, a, b, 
 
 uint8_t *hp_record_buffer(void) { return record; }
 
+/* pid and tid cost a syscall each (glibc caches neither): cache them. The tid cache is reset in a
+ * fork child; a vfork child (which shares this memory) sets hp_uncached_ids for good. */
+int hp_uncached_ids;
+static HP_TLS int cached_tid;
+
+static uint32_t record_pid(void) {
+    if (hp_uncached_ids || hp_pid == 0) return (uint32_t)hp_sys(SYS_getpid, 0, 0, 0, 0);
+    return (uint32_t)hp_pid;
+}
+
+static uint32_t record_tid(void) {
+    if (hp_uncached_ids) return (uint32_t)hp_sys(SYS_gettid, 0, 0, 0, 0);
+    if (cached_tid == 0) cached_tid = (int)hp_sys(SYS_gettid, 0, 0, 0, 0);
+    return (uint32_t)cached_tid;
+}
+
+void hp_forget_tid(void) { cached_tid = 0; }
+
 void hp_header(uint8_t *rec, unsigned type, size_t len) {
     hp_put16(rec, 0x4C48);
     rec[2] = 1;
     rec[3] = (uint8_t)type;
     hp_put16(rec + 4, (uint16_t)len);
     hp_put16(rec + 6, 0);
-    hp_put32(rec + 8, (uint32_t)hp_sys(SYS_getpid, 0, 0, 0, 0));
-    hp_put32(rec + 12, (uint32_t)hp_sys(SYS_gettid, 0, 0, 0, 0));
+    hp_put32(rec + 8, record_pid());
+    hp_put32(rec + 12, record_tid());
 }
 
 int hp_fifo_init(const char *path) {
@@ -88,10 +106,14 @@ static long write_without_sigpipe(const void *buf, size_t len) {
     sigset_t pipe_only, old, pending;
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);
-    sigemptyset(&pending);
-    hp_sys(SYS_rt_sigpending, (long)&pending, 8, 0, 0);
-    int was_pending = sigismember(&pending, SIGPIPE);
+    sigemptyset(&old);
     hp_sys(SYS_rt_sigprocmask, SIG_BLOCK, (long)&pipe_only, (long)&old, 8);
+    int was_pending = 0; /* only possible if the program itself blocks SIGPIPE */
+    if (sigismember(&old, SIGPIPE)) {
+        sigemptyset(&pending);
+        hp_sys(SYS_rt_sigpending, (long)&pending, 8, 0, 0);
+        was_pending = sigismember(&pending, SIGPIPE);
+    }
     long w = hp_sys(SYS_write, fifo_fd, (long)buf, (long)len, 0);
     int err = errno;
     if (w < 0 && err == EPIPE && !was_pending) {

@@ -164,7 +164,7 @@ void hp_after_fork_child(uint64_t fork_site, const void *frame) {
     hp_pid = (int)hp_sys(SYS_getpid, 0, 0, 0, 0);
     hp_forget_tid();
     hp_lock_reset_after_fork();
-    hp_sites_reset_counts();
+    hp_sites_reset_after_fork();
     hp_drops = 0;
     fork_child = 1;
     finished_pid = 0;

@@ -46,12 +46,23 @@ void hp_note_open(const char *path);
 
 /* sites.c: the deduplicating site table */
 struct hp_site {
-    uint64_t key; /* call site | class << 56; 0 = free */
-    uint64_t hits;
+    uint64_t key;  /* call site | class << 56; 0 = free */
+    uint64_t hits; /* this process's hits, once pid says the entry is this process's */
+    int pid;       /* the process the hits belong to: a fork child claims entries lazily */
+    int reserved;
 };
 #define HP_SITES 8192
 extern struct hp_site hp_sites[HP_SITES];
 extern uint64_t hp_untracked;
+/* Slots in use, in order of first use (slot + 1; 0 = being written): COUNTS walks this list, not
+ * the whole table, so a process with few sites touches few pages at exit. */
+extern uint16_t hp_used[HP_SITES];
+extern unsigned hp_used_count;
+
+static inline void hp_site_used(unsigned slot) {
+    unsigned n = __atomic_fetch_add(&hp_used_count, 1, __ATOMIC_RELAXED);
+    if (n < HP_SITES) __atomic_store_n(&hp_used[n], (uint16_t)(slot + 1), __ATOMIC_RELEASE);
+}
 
 static inline uint64_t hp_site_key(uint64_t site, unsigned cls) { return (site & 0x00ffffffffffffffULL) | ((uint64_t)cls << 56); }
 static inline unsigned hp_site_slot(uint64_t key) { return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 51) & (HP_SITES - 1); }
@@ -72,6 +83,16 @@ static inline void hp_hit(uint64_t *hits) {
     __atomic_fetch_add(hits, 1, __ATOMIC_RELAXED);
 }
 
+/* A fork child inherits the parent's entries with the parent's hits; resetting them all in the
+ * child would touch (and copy) the whole table in every child, most of which exec at once. The
+ * first hit in a process claims the entry instead and takes away what was inherited. */
+void hp_site_claim(struct hp_site *s);
+
+static inline void hp_site_hit(struct hp_site *s) {
+    if (__builtin_expect(__atomic_load_n(&s->pid, __ATOMIC_RELAXED) != hp_pid, 0)) hp_site_claim(s);
+    hp_hit(&s->hits);
+}
+
 /* Counts one hit of (site, class). Returns 1 when the call is the site's first (the caller
  * reports it), 0 otherwise. Lock-free: CAS to claim a slot, atomic add to count. */
 static inline int hp_count(uint64_t site, unsigned cls) {
@@ -83,13 +104,14 @@ static inline int hp_count(uint64_t site, unsigned cls) {
         if (k == 0) {
             uint64_t expected = 0;
             if (__atomic_compare_exchange_n(&s->key, &expected, key, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-                __atomic_fetch_add(&s->hits, 1, __ATOMIC_RELAXED);
+                hp_site_used(i);
+                hp_site_hit(s);
                 return 1;
             }
             k = expected;
         }
         if (k == key) {
-            hp_hit(&s->hits);
+            hp_site_hit(s);
             return 0;
         }
     }
@@ -99,7 +121,7 @@ static inline int hp_count(uint64_t site, unsigned cls) {
 
 /* Counts a hit only if the site is already known (1), else leaves the table alone (0). */
 int hp_count_if_known(uint64_t site, unsigned cls);
-void hp_sites_reset_counts(void);
+void hp_sites_reset_after_fork(void);
 void hp_send_counts(void);  /* caller holds the lock */
 void hp_send_drops(void);   /* caller holds the lock */
 

@@ -8,6 +8,8 @@
 
 struct hp_site hp_sites[HP_SITES];
 uint64_t hp_untracked;
+uint16_t hp_used[HP_SITES];
+unsigned hp_used_count;
 
 int hp_count_if_known(uint64_t site, unsigned cls) {
     uint64_t key = hp_site_key(site, cls);
@@ -16,19 +18,24 @@ int hp_count_if_known(uint64_t site, unsigned cls) {
         uint64_t k = __atomic_load_n(&hp_sites[i].key, __ATOMIC_RELAXED);
         if (k == 0) return 0;
         if (k == key) {
-            hp_hit(&hp_sites[i].hits);
+            hp_site_hit(&hp_sites[i]);
             return 1;
         }
     }
     return 0;
 }
 
-/* A fork child keeps the parent's sites (so it does not report them again) but counts only its
- * own hits: totals then add up across processes. */
-void hp_sites_reset_counts(void) {
-    for (unsigned i = 0; i < HP_SITES; i++) __atomic_store_n(&hp_sites[i].hits, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&hp_untracked, 0, __ATOMIC_RELAXED);
+void hp_site_claim(struct hp_site *s) {
+    int owner = __atomic_load_n(&s->pid, __ATOMIC_RELAXED);
+    uint64_t inherited = __atomic_load_n(&s->hits, __ATOMIC_RELAXED);
+    if (owner != hp_pid && __atomic_compare_exchange_n(&s->pid, &owner, hp_pid, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        __atomic_fetch_sub(&s->hits, inherited, __ATOMIC_RELAXED);
 }
+
+/* A fork child keeps the parent's sites (so it does not report them again) but counts only its
+ * own hits (entries are claimed on first hit, see hp_site_claim): totals then add up across
+ * processes. */
+void hp_sites_reset_after_fork(void) { __atomic_store_n(&hp_untracked, 0, __ATOMIC_RELAXED); }
 
 #define COUNTS_HEAD 24
 #define COUNTS_ENTRY 24
@@ -37,8 +44,10 @@ void hp_send_counts(void) {
     uint8_t *rec = hp_record_buffer();
     size_t len = COUNTS_HEAD;
     unsigned count = 0;
-    for (unsigned i = 0; i <= HP_SITES; i++) {
-        if (i == HP_SITES || len + COUNTS_ENTRY > HP_RECORD_MAX) {
+    unsigned used = __atomic_load_n(&hp_used_count, __ATOMIC_RELAXED);
+    if (used > HP_SITES) used = HP_SITES;
+    for (unsigned u = 0; u <= used; u++) {
+        if (u == used || len + COUNTS_ENTRY > HP_RECORD_MAX) {
             if (count > 0) {
                 hp_header(rec, HP_COUNTS, len);
                 hp_put16(rec + 16, (uint16_t)count);
@@ -48,11 +57,14 @@ void hp_send_counts(void) {
             }
             len = COUNTS_HEAD;
             count = 0;
-            if (i == HP_SITES) break;
+            if (u == used) break;
         }
+        unsigned slot1 = __atomic_load_n(&hp_used[u], __ATOMIC_ACQUIRE);
+        if (slot1 == 0) continue;
+        unsigned i = slot1 - 1;
         uint64_t key = __atomic_load_n(&hp_sites[i].key, __ATOMIC_RELAXED);
         uint64_t hits = __atomic_load_n(&hp_sites[i].hits, __ATOMIC_RELAXED);
-        if (key == 0 || hits == 0) continue;
+        if (key == 0 || hits == 0 || __atomic_load_n(&hp_sites[i].pid, __ATOMIC_RELAXED) != hp_pid) continue;
         uint8_t *e = rec + len;
         hp_put64(e, key & 0x00ffffffffffffffULL);
         hp_put16(e + 8, (uint16_t)(key >> 56));

@@ -29,11 +29,13 @@ interface ModuleEntry {
   path: string;
 }
 interface Modules {
+  seq: number;
   pid: number;
   generation: number;
   entries: ModuleEntry[];
 }
 interface Risk {
+  seq: number;
   pid: number;
   riskClass: number;
   generation: number;
@@ -58,7 +60,7 @@ interface Records {
 
 function decode(buf: Buffer): Records {
   const out: Records = { hellos: [], modules: [], risks: [], counts: [], drops: [] };
-  for (let o = 0; o + 16 <= buf.length;) {
+  for (let o = 0, seq = 0; o + 16 <= buf.length; seq++) {
     const len = buf.readUInt16LE(o + 4);
     assert.equal(buf.readUInt16LE(o), 0x4c48, `bad magic at byte ${o}`);
     assert.equal(buf[o + 2], 1, `bad version at byte ${o}`);
@@ -85,12 +87,13 @@ function decode(buf: Buffer): Records {
         });
         p += 26 + pathLen;
       }
-      out.modules.push({ pid, generation: b.readUInt32LE(0), entries });
+      out.modules.push({ seq, pid, generation: b.readUInt32LE(0), entries });
     } else if (type === 3) {
       const n = b.readUInt16LE(2);
       const fn = b.subarray(16, 48);
       const frames = Array.from({ length: n }, (_, i) => b.readBigUInt64LE(56 + 8 * i));
       out.risks.push({
+        seq,
         pid,
         riskClass: b.readUInt16LE(0),
         generation: b.readUInt32LE(4),
@@ -323,6 +326,41 @@ describe('libc interposer (native/preload)', { skip }, () => {
     // 64 strcpy sites in the loop and one in the handler (unless every tick landed in the interposer).
     const strcpySites = r.records.risks.filter((k) => k.fn === 'strcpy');
     assert.ok(strcpySites.length >= 64, `${strcpySites.length} strcpy sites`);
+  });
+
+  test('vfork: a child that execs sh -c and one that exits without exec, the parent intact', async () => {
+    const bin = compile(dir, 'vfork', ['-O2', '-g'], 'O2');
+    const baseline = await run(bin, [], plainEnv());
+    const r = await runObserved(dir, bin, [], { GITHUB_TOKEN: 'not-a-real-token' });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, baseline.stdout);
+    assert.equal(r.stdout, 'exec child 4\nexit child 5, parent intact\n');
+    const exec = r.records.risks.find((k) => k.fn === 'execl');
+    const exited = r.records.risks.find((k) => k.riskClass === 6);
+    assert.ok(exec && exited, 'missing RISK from a vfork child');
+    assert.equal(exec.detail, 'exit 4');
+    assert.equal(exited.fn, 'vfork');
+    assert.equal(exited.detail, 'env:GITHUB_TOKEN');
+    for (const k of [exec, exited]) {
+      assert.notEqual(k.pid, r.pid, `${k.fn} RISK should carry the child's pid`);
+      assert.equal(moduleOf(r.records, k.pid, k.generation, k.site)?.path, bin);
+    }
+  });
+
+  test('dlopen: a new MODULES generation holding the library precedes its first RISK', async () => {
+    const bin = compile(dir, 'dlopen_main', ['-O2', '-g'], 'O2');
+    const plugin = join(dir, 'libplugin.so');
+    execFileSync('gcc', ['-O2', '-g', '-shared', '-fPIC', '-o', plugin, join(fixturesDir, 'preload', 'dlopen_lib.c')]);
+    const r = await runObserved(dir, bin, [plugin]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'plugin 6\n');
+    const [inMain, inPlugin] = r.records.risks.filter((k) => k.pid === r.pid);
+    assert.ok(inMain && inPlugin, 'expected a RISK from main and one from the plugin');
+    assert.equal(moduleOf(r.records, r.pid, inMain.generation, inMain.site)?.path, bin);
+    assert.ok(inPlugin.generation > inMain.generation, 'no new generation after dlopen');
+    assert.equal(moduleOf(r.records, r.pid, inPlugin.generation, inPlugin.site)?.path, plugin);
+    const announced = r.records.modules.filter((m) => m.pid === r.pid && m.generation === inPlugin.generation);
+    assert.ok(announced.length > 0 && announced.every((m) => m.seq < inPlugin.seq), 'MODULES after the RISK');
   });
 
   test('unset variable, missing FIFO, FIFO without a reader, a regular file: silent, same output', async () => {

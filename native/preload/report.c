@@ -84,6 +84,7 @@ unsigned hp_unwind(uint64_t site, const void *frame, uint64_t *frames) {
 
 void hp_report_frames(unsigned cls, const char *fn, uint64_t site, const uint64_t *frames, unsigned n,
                       const char *detail, size_t detail_max) {
+    if (hp_module_generation() == 0) hp_maps_load(0, NULL, NULL); /* MODULES must precede every RISK */
     hp_send_modules();
     uint8_t *rec = hp_record_buffer();
     size_t room = HP_RECORD_MAX - RISK_HEAD - 8 * (size_t)n;
@@ -110,6 +111,8 @@ void hp_report(unsigned cls, const char *fn, uint64_t site, const void *frame, c
         unsigned n = hp_unwind(site, frame, frames_buf);
         hp_report_frames(cls, fn, site, frames_buf, n, detail, detail_max);
         hp_unlock();
+    } else {
+        __atomic_fetch_add(&hp_drops, 1, __ATOMIC_RELAXED); /* the lock stayed held: the RISK is lost */
     }
     hp_busy = 0;
     errno = saved;

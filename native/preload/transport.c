@@ -74,6 +74,7 @@ static int reopen(void) {
     int fd = (int)hp_sys(SYS_openat, AT_FDCWD, (long)fifo_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
     if (fd < 0) { /* ENXIO: nobody reads; ENOENT: no FIFO. Either way, stay silent. */
         fifo_dead = 1;
+        __atomic_store_n(&hp_enabled, 0, __ATOMIC_RELAXED);
         return -1;
     }
     struct stat st;
@@ -130,7 +131,8 @@ int hp_emit(const void *rec, size_t len) {
     if (!still_ours() && reopen() != 0) return -1;
     long w = write_without_sigpipe(rec, len);
     if (w == (long)len) return 0;
-    if (w < 0 && errno == EAGAIN) hp_drops++;
+    if (w < 0 && errno == EAGAIN) __atomic_fetch_add(&hp_drops, 1, __ATOMIC_RELAXED);
     else fifo_dead = 1;
+    if (fifo_dead) __atomic_store_n(&hp_enabled, 0, __ATOMIC_RELAXED); /* nobody listens: forward only */
     return -1;
 }

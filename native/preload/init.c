@@ -110,9 +110,9 @@ static int send_hello(void) {
 __attribute__((constructor)) static void hp_init(void) {
     int saved = errno;
     hp_busy = 1;
-    scan_environment();
     const char *path = getenv("HARRIER_LIBC_FIFO");
     if (path && hp_fifo_init(path) == 0) {
+        scan_environment();
         hp_pid = (int)hp_sys(SYS_getpid, 0, 0, 0, 0);
         int ok = 0;
         if (hp_lock()) {

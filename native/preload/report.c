@@ -126,10 +126,13 @@ void hp_report_format(const char *fn, uint64_t site, const void *frame, const ch
     int saved = errno;
     hp_busy = 1;
     if (hp_lock()) {
-        uintptr_t lo = 0, hi = 0;
-        hp_maps_load((uintptr_t)frame, &lo, &hi);
-        stack_lo = lo;
-        stack_hi = hi;
+        /* Another thread may have re-read the maps while this one waited for the lock. */
+        if (hp_readonly_contains(fmt) != 1) {
+            uintptr_t lo = 0, hi = 0;
+            hp_maps_load((uintptr_t)frame, &lo, &hi);
+            stack_lo = lo;
+            stack_hi = hi;
+        }
         if (hp_readonly_contains(fmt) == 0 && hp_count(site, HP_FORMAT)) {
             unsigned n = hp_unwind(site, frame, frames_buf);
             hp_report_frames(HP_FORMAT, fn, site, frames_buf, n, fmt, 64);

@@ -51,7 +51,9 @@ struct hp_site {
     int pid;       /* the process the hits belong to: a fork child claims entries lazily */
     int reserved;
 };
-#define HP_SITES 8192
+#ifndef HP_SITES
+#define HP_SITES 8192 /* a power of two; -DHP_SITES=64 builds a table that fills up (tests) */
+#endif
 extern struct hp_site hp_sites[HP_SITES];
 extern uint64_t hp_untracked;
 /* Slots in use, in order of first use (slot + 1; 0 = being written): COUNTS walks this list, not

@@ -363,6 +363,20 @@ describe('libc interposer (native/preload)', { skip }, () => {
     assert.ok(announced.length > 0 && announced.every((m) => m.seq < inPlugin.seq), 'MODULES after the RISK');
   });
 
+  test('a full site table: untracked calls are counted in DROPS, never reported', async () => {
+    const small = join(dir, 'libharrier_preload_small.so');
+    execFileSync('make', ['-s', '-C', join(repoRoot, 'native/preload'), `LIB=${small}`, 'CFLAGS=-O2 -DHP_SITES=64'], {
+      stdio: 'inherit',
+    });
+    const bin = compile(dir, 'many_sites', ['-O1', '-g'], 'O1');
+    const r = await runObserved(dir, bin, [], { LD_PRELOAD: small });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'many\n');
+    const reported = r.records.risks.filter((k) => k.fn === 'strcpy').length;
+    assert.equal(reported, 64, 'a table of 64 entries tracks 64 sites');
+    assert.deepEqual(r.records.drops, [{ pid: r.pid, records: 0n, untracked: BigInt(256 - reported) }]);
+  });
+
   test('unset variable, missing FIFO, FIFO without a reader, a regular file: silent, same output', async () => {
     const bin = compile(dir, 'risky', ['-O2', '-g'], 'silent');
     const baseline = await run(bin, ['5'], plainEnv());

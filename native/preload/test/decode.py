@@ -2,7 +2,7 @@
 # Development helper: creates a FIFO, runs a command with the interposer, prints decoded records.
 import os, struct, subprocess, sys, tempfile, threading
 here = os.path.dirname(os.path.abspath(__file__))
-lib = os.path.join(here, '..', 'libharrier_preload.so')
+lib = os.environ.get('HP_LIB') or os.path.join(here, '..', 'libharrier_preload.so')
 d = tempfile.mkdtemp(); fifo = os.path.join(d, 'f'); os.mkfifo(fifo)
 rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
 wfd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)

@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -107,6 +108,8 @@ static int send_hello(void) {
     return hp_emit(rec, len);
 }
 
+static void child_after_any_fork(void) { hp_after_fork_child(0, NULL); }
+
 __attribute__((constructor)) static void hp_init(void) {
     int saved = errno;
     hp_busy = 1;
@@ -120,6 +123,9 @@ __attribute__((constructor)) static void hp_init(void) {
             hp_unlock();
         }
         if (ok) __atomic_store_n(&hp_enabled, 1, __ATOMIC_RELEASE);
+        /* Forks the program makes without calling fork() itself (daemon(), libraries calling
+         * glibc's internal fork) reach this handler too, so their children report their own pid. */
+        pthread_atfork(NULL, NULL, child_after_any_fork);
     }
     hp_busy = 0;
     errno = saved;
@@ -168,10 +174,10 @@ void hp_after_fork_child(uint64_t fork_site, const void *frame) {
     hp_drops = 0;
     fork_child = 1;
     finished_pid = 0;
-    fork_frames[0] = fork_site;
+    fork_frames[0] = fork_site; /* 0 from the atfork handler: the fork() hook fills it in next */
     fork_frame_count = 1;
     /* The stack is only needed if this child may turn out to be a fork with secrets. */
-    if (hp_secret() && hp_lock()) {
+    if (fork_site && hp_secret() && hp_lock()) {
         fork_frame_count = hp_unwind(fork_site, frame, fork_frames);
         hp_unlock();
     }

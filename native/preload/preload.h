@@ -1,6 +1,8 @@
 /*
  * Internals of libharrier_preload.so shared by its source files (all hidden: only the interposed
- * libc functions are exported). See PROTOCOL.md for the records and README comments in each file.
+ * libc functions are exported). PROTOCOL.md defines the records; report.c explains the unwinder.
+ * Rules for everything here: no malloc, no stdio, no locks on the hot path (lock.c's spin lock
+ * only guards first reports), the program's errno and return values untouched.
  */
 #ifndef HARRIER_PRELOAD_H
 #define HARRIER_PRELOAD_H

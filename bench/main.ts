@@ -1,10 +1,11 @@
 /**
- * Benchmark runner: `npm run bench -- NAME...` with NAME in run, store, ebpf, monitor, rules (none: all).
+ * Benchmark runner: `npm run bench -- NAME...` with NAME in run, store, ebpf, monitor, rules, preload (none: all).
  * Each benchmark measures its baseline in the same run and prints ratios; the figures go into
  * BENCHMARKS.md. BENCH_SENSORS=ebpf,ptrace chooses the sensors for `run`.
  */
 import { benchEbpf } from './ebpf-throughput.js';
 import { benchMonitorIdle } from './monitor-idle.js';
+import { benchPreload } from './preload.js';
 import { benchRules } from './rules-throughput.js';
 import { benchRunOverhead, type Row } from './run-overhead.js';
 import { benchStoreAppend } from './store-append.js';
@@ -71,4 +72,16 @@ if (want('monitor')) {
 if (want('rules')) {
   console.log('\n## rules: evaluation throughput (baseline: the same stream through state only)\n');
   console.log(await benchRules());
+}
+
+if (want('preload')) {
+  console.log('\n## preload: the libc interposer in the program (baseline: the same program without it)\n');
+  console.log(
+    '| workload | without | with | unit | slowdown | bytes to the FIFO per run |\n| --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of await benchPreload()) {
+    console.log(
+      `| ${r.workload} | ${r.baseline.toFixed(1)} | ${r.observed.toFixed(1)} | ${r.unit} | ${r.ratio.toFixed(2)}× | ${r.bytes ?? ''} |`,
+    );
+  }
 }

@@ -6,7 +6,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { BuildInfo } from '../findings/assessment.js';
 import { SENSOR_CHOICES } from '../sensors/select.js';
 import { monitorCommand } from './commands/monitor.js';
+import { diffCommand } from './commands/diff.js';
 import { replayCommand } from './commands/replay.js';
+import { reportCommand } from './commands/report.js';
 import { rulesListCommand, rulesValidateCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
@@ -143,6 +145,44 @@ program
       build: buildFlags(opts),
       libc: opts.libc !== false,
     });
+  });
+
+program
+  .command('report')
+  .summary("write a stored run's reports: compare with a baseline, apply the gate")
+  .description(
+    'Writes the reports of a stored run (text to stdout by default). Exits 1 when --fail-on fails, 2 when Harrier fails.',
+  )
+  .argument('<run>', 'a run id, a unique prefix of one, `last` or `last~N`')
+  .addOption(storeOption())
+  .addOption(reportOption())
+  .addOption(baselineOption())
+  .addOption(failOnOption())
+  .addOption(ignoreFileOption())
+  .addHelpText(
+    'after',
+    '\nExample:\n  harrier report last --baseline last~1 --report html:report.html --fail-on new:high',
+  )
+  .action(async (run: string, opts) => {
+    process.exitCode = await reportCommand(run, {
+      store: opts.store,
+      reports: checkedReports(opts.report),
+      baseline: opts.baseline,
+      failOn: opts.failOn,
+      ignoreFile: opts.ignoreFile,
+    });
+  });
+
+program
+  .command('diff')
+  .summary('compare the findings of two runs or report files: new, fixed, unchanged')
+  .argument('<base>', 'the earlier run (id, prefix, build id, `last~N`) or a JSON/SARIF report file')
+  .argument('<head>', 'the later run or report file')
+  .addOption(storeOption())
+  .option('--json', 'print as JSON')
+  .option('--exit-code', 'exit 1 when HEAD has findings BASE did not')
+  .action(async (base: string, head: string, opts) => {
+    process.exitCode = await diffCommand(base, head, { store: opts.store, json: opts.json, exitCode: opts.exitCode });
   });
 
 program

@@ -26,6 +26,8 @@ export interface RiskHit {
   ts: bigint;
   /** The record's detail (a shell command, a format string); secrets in it are redacted here. */
   detail?: string;
+  /** The stack in one line (`strcpy ← parse_header (src/http.c:42) ← main (src/main.c:10)`). */
+  stackLine?: string;
   /** Fuller evidence when the caller has the process table's view. */
   process?: ProcessEvidence;
 }
@@ -80,6 +82,7 @@ function newFinding(key: string, risk: RiskDefinition, hit: RiskHit, repoRoot: s
   if (site?.module !== undefined) details.module = site.module;
   if (site?.offset !== undefined) details.offset = site.offset;
   if (hit.detail !== undefined) details.detail = redactText(hit.detail);
+  if (hit.stackLine !== undefined) details.stackLine = hit.stackLine;
   return {
     id: findingId(risk.id, key),
     ruleId: risk.id,

@@ -38,7 +38,7 @@ export async function storedFindings(store: Store, runId: string): Promise<Findi
 
 /**
  * What `--baseline REF` names. A file wins when one exists at that path; `last` is the newest
- * finished run of the same component and branch; otherwise a run id (or unique prefix), then a
+ * finished run of the same component and branch (`last~N` the one N runs before it); otherwise a run id (or unique prefix), then a
  * build id. Undefined (with a warning) only for `last` when there is no earlier run: the first
  * build of a branch has nothing to compare with, and that is not an error.
  */
@@ -59,15 +59,19 @@ export async function resolveBaseline(
     throw new FindingsError(`--baseline ${ref} names a stored run, but no store is open (--no-store)`, STORE_REF_HINT);
   }
   let run: RunRecord | undefined;
-  if (ref === 'last') {
+  const back = /^last(?:~(\d+))?$/.exec(ref);
+  if (back !== null) {
+    // `last~N`: N finished runs before the last one (as git's HEAD~N).
+    const skip = Number(back[1] ?? 0);
     const filter = {
       completeOnly: true,
-      limit: 1,
-      ...(current.runId !== undefined && { excludeId: current.runId }),
+      limit: skip + 1,
+      // `last` never means the run being judged; `last~N` counts from the newest, as written.
+      ...(current.runId !== undefined && skip === 0 && { excludeId: current.runId }),
       ...(current.build?.component !== undefined && { component: current.build.component }),
       ...(current.build?.branch !== undefined && { branch: current.build.branch }),
     };
-    run = (await store.listRuns(filter))[0];
+    run = (await store.listRuns(filter))[skip];
     if (run === undefined) {
       const scope = [current.build?.component, current.build?.branch].filter((x) => x !== undefined).join(' on ');
       warnings.push(

@@ -66,8 +66,12 @@ export class LibcCollector {
   private readonly parentOf = new Map<number, number>();
   private readonly imageOf = new Map<number, number>();
   private readonly pending: PendingRisk[] = [];
-  /** `image:pid:callSite:class` → cumulative hits (COUNTS replaces earlier totals). */
-  private readonly hits = new Map<string, number>();
+  /**
+   * `image:pid:callSite:class` → that process image's latest cumulative hits (a later COUNTS
+   * replaces an earlier one) and where the site lies. Processes' totals add up (a fork child
+   * counts only its own hits), so a site's total is the sum over every process.
+   */
+  private readonly hits = new Map<string, { hits: number; site: string }>();
   /** pid → the real paths of the images that said HELLO. */
   private readonly hellos = new Map<number, Set<string>>();
   private nextImage = 1;
@@ -92,7 +96,11 @@ export class LibcCollector {
         this.pending.push({ record: r, located: this.locate(r), image: this.image(r.pid), ts: nowNs() });
         break;
       case 'counts':
-        for (const s of r.sites) this.hits.set(this.siteKey(this.image(r.pid), r.pid, s.callSite, s.riskClass), s.hits);
+        for (const c of r.sites) {
+          const key = this.siteKey(this.image(r.pid), r.pid, c.callSite, c.riskClass);
+          const where = this.locateAddress(r.pid, 0, c.callSite);
+          this.hits.set(key, { hits: c.hits, site: siteOf(where, key, c.riskClass) });
+        }
         break;
       case 'drops':
         this.droppedRecords += r.records;
@@ -124,6 +132,7 @@ export class LibcCollector {
     );
     const symbols = await symboliser.symbolise(requests);
     const risks = new RiskFindings(input.repoRoot);
+    const totals = this.siteTotals();
     let next = 0;
     for (const p of this.pending) {
       const frames: LibcFrame[] = p.record.frames.map((address, i) => {
@@ -152,7 +161,10 @@ export class LibcCollector {
       });
       const stack = classifyFrames(findingFrames(frames, input.interposerPath), input.repoRoot);
       const process = input.describe(p.record.pid);
-      const key = this.siteKey(p.image, p.record.pid, p.record.callSite, p.record.riskClass);
+      const site = this.pendingSite(p);
+      // The site's total goes with its first report; later reports of it (other processes) add 0.
+      const count = totals.get(site) ?? 0;
+      totals.set(site, 0);
       risks.add({
         riskClass: p.record.riskClass,
         fn: p.record.function,
@@ -160,7 +172,7 @@ export class LibcCollector {
         pid: p.record.pid,
         exePath: process?.exePath ?? '',
         stack,
-        count: this.hits.get(key) ?? 1,
+        count,
         ts: p.ts,
         ...(p.record.detail !== '' && { detail: p.record.detail }),
         ...(process !== undefined && { process }),
@@ -221,6 +233,25 @@ export class LibcCollector {
     return [...byExe.values()];
   }
 
+  /** Hits per site over every process: its COUNTS, or 1 for a report its process never counted again. */
+  private siteTotals(): Map<string, number> {
+    const totals = new Map<string, number>();
+    const add = (site: string, n: number): void => void totals.set(site, (totals.get(site) ?? 0) + n);
+    const reported = new Set<string>();
+    for (const p of this.pending) {
+      const key = this.siteKey(p.image, p.record.pid, p.record.callSite, p.record.riskClass);
+      reported.add(key);
+      add(this.pendingSite(p), this.hits.get(key)?.hits ?? 1);
+    }
+    for (const [key, c] of this.hits) if (!reported.has(key)) add(c.site, c.hits);
+    return totals;
+  }
+
+  private pendingSite(p: PendingRisk): string {
+    const key = this.siteKey(p.image, p.record.pid, p.record.callSite, p.record.riskClass);
+    return siteOf(p.located[0], key, p.record.riskClass);
+  }
+
   private image(pid: number): number {
     return this.imageOf.get(pid) ?? 0;
   }
@@ -231,15 +262,30 @@ export class LibcCollector {
 
   /** Frames located in the reporting process's map, or in an ancestor's for a forked child. */
   private locate(r: RiskRecord): Array<ModuleLocation | undefined> {
-    let pid: number | undefined = r.pid;
-    for (let depth = 0; pid !== undefined && pid > 1 && depth < MAX_ANCESTORS; depth++) {
-      const owner: number = pid;
-      const located = r.frames.map((a) => this.maps.resolve(owner, r.generation, a));
-      if (located[0] !== undefined) return located;
-      pid = this.parentOf.get(owner) ?? procParent(owner);
-    }
-    return r.frames.map(() => undefined);
+    const owner = this.mapOwner(r.pid, r.generation, r.frames[0] ?? r.callSite);
+    if (owner === undefined) return r.frames.map(() => undefined);
+    return r.frames.map((a) => this.maps.resolve(owner, r.generation, a));
   }
+
+  private locateAddress(pid: number, generation: number, address: bigint): ModuleLocation | undefined {
+    const owner = this.mapOwner(pid, generation, address);
+    return owner === undefined ? undefined : this.maps.resolve(owner, generation, address);
+  }
+
+  /** The process (this one or an ancestor) whose module map covers `address`. */
+  private mapOwner(pid: number, generation: number, address: bigint): number | undefined {
+    let p: number | undefined = pid;
+    for (let depth = 0; p !== undefined && p > 1 && depth < MAX_ANCESTORS; depth++) {
+      if (this.maps.resolve(p, generation, address) !== undefined) return p;
+      p = this.parentOf.get(p) ?? procParent(p);
+    }
+    return undefined;
+  }
+}
+
+/** A call site's identity across processes: module and offset (ASLR moves the address), else the process's own key. */
+function siteOf(where: ModuleLocation | undefined, fallback: string, riskClass: number): string {
+  return where === undefined ? fallback : `${where.path}:${where.fileOffset}:${riskClass}`;
 }
 
 /** The frames a finding keeps: the program's, without the interposer and libc's start-up code. */

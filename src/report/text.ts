@@ -24,6 +24,11 @@ export interface TextOptions {
   full?: boolean;
 }
 
+/** Wide enough for a rule's place, short enough not to wrap twice on a laptop terminal. */
+const MESSAGE_WIDTH = 160;
+
+const clip = (text: string, width: number): string => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
+
 const LIMITS = { processes: 40, directories: 12, filesPerDir: 6, connections: 20, types: 12, alerts: 20, findings: 30 };
 
 export function formatDuration(ms: number): string {
@@ -208,9 +213,14 @@ export function formatFindingsText(input: FindingsTextInput, opts: TextOptions =
       af.failsGate ? st.red(st.bold('FAILS GATE')) : '',
     ].filter((m) => m !== '');
     lines.push(`  ${sev}  ${st.bold(f.title)}${marks.length ? `  ${marks.join('  ')}` : ''}`);
-    const loc = locationText(primaryLocation(f, input.repoRoot, input.run.command));
     const stack = oneLineStack(f.evidence.stack);
-    lines.push(`            ${st.cyan(loc)}${stack ? st.dim(` · ${stack}`) : ''}`);
+    if (stack) {
+      const loc = locationText(primaryLocation(f, input.repoRoot, input.run.command));
+      lines.push(`            ${st.cyan(loc)}${st.dim(` · ${stack}`)}`);
+    } else {
+      // Without a stack the message says where (the variable, the file, the executable).
+      lines.push(`            ${st.dim(clip(f.message, MESSAGE_WIDTH))}`);
+    }
   }
   if (shown.more)
     lines.push(st.dim(`  … ${shown.more} more findings (--full, or a JSON/SARIF/HTML report, shows all)`));

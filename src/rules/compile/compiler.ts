@@ -16,6 +16,7 @@ import { compileOperand, type CompiledOperand } from './operand.js';
 import { operatorAllowed, typeClass } from './operator-types.js';
 import { pathPrefixTest, scalarTest, ValueError, type ScalarTest } from './scalar-test.js';
 import { checkValueWarnings } from './warnings.js';
+import { memoisedPredicate, SharedMacros } from './shared-macros.js';
 
 export type Predicate = (ctx: EvalContext) => boolean;
 
@@ -30,6 +31,11 @@ export interface CompileOptions {
   macros?: ReadonlyMap<string, Expr>;
   /** List name → its items. */
   lists?: ListTable;
+  /**
+   * Macros already compiled for other rules of the same rule set: reused (and evaluated once per
+   * event for all of them) instead of compiled again.
+   */
+  sharedMacros?: SharedMacros;
 }
 
 export interface CompiledCondition {
@@ -60,10 +66,12 @@ class Compiler implements CompileContext {
   private readonly chain: string[] = [];
 
   private readonly eventTypes: ReadonlySet<string> | undefined;
+  private readonly shared: SharedMacros | undefined;
 
   constructor(o: CompileOptions) {
     this.registry = o.registry;
     this.eventTypes = o.eventTypes;
+    this.shared = o.sharedMacros;
     this.macros = o.macros ?? EMPTY_MACROS;
     this.lists = o.lists ?? EMPTY_LISTS;
   }
@@ -101,12 +109,27 @@ class Compiler implements CompileContext {
     const body = this.macros.get(name);
     if (body === undefined) return this.fail('undefined-macro', `undefined macro '${name}'`, pos, name);
     if (this.chain.includes(name)) return this.fail('macro-cycle', `macro '${name}' refers to itself`, pos, name);
+    const key = this.shared && SharedMacros.key(name, this.eventTypes);
+    const known = key === undefined ? undefined : this.shared?.get(key);
+    if (known !== undefined) {
+      // Its warnings concern this rule too: report them again, under this rule's macro chain.
+      for (const w of known.warnings) this.warnings.push({ ...w, macroChain: [...this.chain, ...w.macroChain] });
+      return known.predicate;
+    }
+    const depth = this.chain.length;
+    const firstWarning = this.warnings.length;
     this.chain.push(name);
+    let p: Predicate;
     try {
-      return this.expr(body);
+      p = this.expr(body);
     } finally {
       this.chain.pop();
     }
+    if (key === undefined) return p;
+    const shared = p === TRUE || p === FALSE ? p : memoisedPredicate(p);
+    const warnings = this.warnings.slice(firstWarning).map((w) => ({ ...w, macroChain: w.macroChain.slice(depth) }));
+    this.shared?.set(key, { predicate: shared, warnings });
+    return shared;
   }
 
   private exists(e: UnaryCheck): Predicate {

@@ -17,15 +17,15 @@ function dotSegmentAt(p: string, i: number): boolean {
 
 /**
  * Does the path need rewriting (`//`, `/./`, `/../`, a trailing slash or dot segment)? Every
- * open's path goes through here, so the scan is left to indexOf, which is native, rather than a
- * loop over every character.
+ * open's path goes through here, so the scan for dots is left to indexOf, which is native, rather
+ * than a loop over every character.
  */
 function isClean(p: string): boolean {
   const n = p.length;
   if (n > 1 && p.charCodeAt(n - 1) === SLASH) return false;
   if (p.charCodeAt(0) === DOT && dotSegmentAt(p, 0)) return false;
-  for (let i = p.indexOf('/.'); i !== -1; i = p.indexOf('/.', i + 2)) {
-    if (dotSegmentAt(p, i + 1)) return false;
+  for (let i = p.indexOf('.', 1); i !== -1; i = p.indexOf('.', i + 1)) {
+    if (p.charCodeAt(i - 1) === SLASH && dotSegmentAt(p, i)) return false;
   }
   return p.indexOf('//') === -1;
 }

@@ -9,6 +9,7 @@ import { ConditionCompileError, type CompileErrorCode } from '../condition/error
 import { parseCondition } from '../condition/parser.js';
 import type { EvalContext, FieldRegistry } from '../fields/types.js';
 import type { CompileContext, CompileWarning } from './context.js';
+import { conditionCost, isExclusion, type MacroCosts } from './cost.js';
 import { pairTest } from './dynamic.js';
 import { expandListItems, expandNamed, type ListTable } from './lists.js';
 import { membershipTest } from './membership.js';
@@ -67,11 +68,13 @@ class Compiler implements CompileContext {
 
   private readonly eventTypes: ReadonlySet<string> | undefined;
   private readonly shared: SharedMacros | undefined;
+  private readonly macroCosts: MacroCosts;
 
   constructor(o: CompileOptions) {
     this.registry = o.registry;
     this.eventTypes = o.eventTypes;
     this.shared = o.sharedMacros;
+    this.macroCosts = o.sharedMacros?.costs ?? new Map();
     this.macros = o.macros ?? EMPTY_MACROS;
     this.lists = o.lists ?? EMPTY_LISTS;
   }
@@ -86,8 +89,11 @@ class Compiler implements CompileContext {
 
   expr(e: Expr): Predicate {
     switch (e.kind) {
-      case 'and':
-        return all(e.children.map((c) => this.expr(c)));
+      case 'and': {
+        // Compiled in written order so the first fault reported is the first written.
+        const ps = e.children.map((c) => this.expr(c));
+        return all(this.cheapFirst(e.children, ps));
+      }
       case 'or':
         return any(e.children.map((c) => this.expr(c)));
       case 'not': {
@@ -103,6 +109,18 @@ class Compiler implements CompileContext {
       case 'binary':
         return this.binary(e);
     }
+  }
+
+  /** Conjuncts reordered: likely-false before exclusions, cheap before dear (stable otherwise). */
+  private cheapFirst(children: readonly Expr[], ps: Predicate[]): Predicate[] {
+    const keyed = children.map((c, i) => ({
+      p: ps[i] as Predicate,
+      last: isExclusion(c, this.macros),
+      cost: conditionCost(c, this.macros, this.macroCosts),
+      i,
+    }));
+    keyed.sort((a, b) => Number(a.last) - Number(b.last) || a.cost - b.cost || a.i - b.i);
+    return keyed.map((k) => k.p);
   }
 
   private macro(name: string, pos: Position): Predicate {

@@ -6,6 +6,7 @@
  */
 import type { EvalContext } from '../fields/types.js';
 import type { CompileWarning } from './context.js';
+import type { MacroCosts } from './cost.js';
 
 type Predicate = (ctx: EvalContext) => boolean;
 
@@ -18,6 +19,8 @@ export interface SharedMacro {
 /** One per rule set compile: pass the same instance in every rule's CompileOptions. */
 export class SharedMacros {
   private readonly compiled = new Map<string, SharedMacro>();
+  /** Estimated evaluation costs of macros (see cost.ts), computed once per rule set. */
+  readonly costs: MacroCosts = new Map();
 
   /** Folding `evt.type` makes a macro's predicate depend on the event types it will see. */
   static key(name: string, eventTypes: ReadonlySet<string> | undefined): string {

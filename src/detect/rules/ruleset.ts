@@ -5,7 +5,7 @@
  * came from a macro the rule uses.
  */
 import { type Expr, ConditionCompileError, ConditionError, parseCondition } from '../../rules/condition/index.js';
-import { compileCondition, referencedEventTypes, type Predicate } from '../../rules/compile/index.js';
+import { compileCondition, referencedEventTypes, SharedMacros, type Predicate } from '../../rules/compile/index.js';
 import { fieldRegistry } from '../../rules/fields/index.js';
 import type { FieldRegistry } from '../../rules/fields/index.js';
 import {
@@ -108,6 +108,7 @@ export function compileRuleset(load: LoadResult, registry: FieldRegistry = field
     return m && { spans: m.conditionSpans, pos: m.conditionPos };
   };
 
+  const sharedMacros = new SharedMacros();
   const rules: CompiledRule[] = [];
   for (const rule of load.rules) {
     if (!rule.enabled) continue;
@@ -119,7 +120,7 @@ export function compileRuleset(load: LoadResult, registry: FieldRegistry = field
       // The engine only shows a rule the event types its condition can match, so the
       // condition's own evt.type tests can be settled now (they are most of a rule's work).
       const eventTypes = referencedEventTypes(ast, { macros, lists });
-      const compiled = compileCondition(ast, { registry, macros, lists, eventTypes });
+      const compiled = compileCondition(ast, { registry, macros, lists, eventTypes, sharedMacros });
       predicate = compiled.predicate;
       for (const w of compiled.warnings) {
         const src =

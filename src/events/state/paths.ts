@@ -7,17 +7,25 @@
 const SLASH = 47;
 const DOT = 46;
 
-/** Does the path need rewriting (`//`, `/./`, `/../`, a trailing slash or dot segment)? */
+/** Is there a `.` or `..` segment starting at `i` (the caller knows p[i] is a dot after a slash or at 0)? */
+function dotSegmentAt(p: string, i: number): boolean {
+  const n = p.length;
+  const next = i + 1 < n ? p.charCodeAt(i + 1) : SLASH;
+  if (next === SLASH) return true;
+  return next === DOT && (i + 2 >= n || p.charCodeAt(i + 2) === SLASH);
+}
+
+/**
+ * Does the path need rewriting (`//`, `/./`, `/../`, a trailing slash or dot segment)? Every
+ * open's path goes through here, so the scan for dots is left to indexOf, which is native, rather
+ * than a loop over every character.
+ */
 function isClean(p: string): boolean {
   const n = p.length;
   if (n > 1 && p.charCodeAt(n - 1) === SLASH) return false;
-  for (let i = 0; i < n; i++) {
-    if (p.charCodeAt(i) !== DOT) continue;
-    const prev = i === 0 ? SLASH : p.charCodeAt(i - 1);
-    if (prev !== SLASH) continue;
-    const next = i + 1 < n ? p.charCodeAt(i + 1) : SLASH;
-    if (next === SLASH) return false;
-    if (next === DOT && (i + 2 >= n || p.charCodeAt(i + 2) === SLASH)) return false;
+  if (p.charCodeAt(0) === DOT && dotSegmentAt(p, 0)) return false;
+  for (let i = p.indexOf('.', 1); i !== -1; i = p.indexOf('.', i + 1)) {
+    if (p.charCodeAt(i - 1) === SLASH && dotSegmentAt(p, i)) return false;
   }
   return p.indexOf('//') === -1;
 }

@@ -96,6 +96,10 @@ export class ProcReader {
         env: nulList(tryText(`${dir}/environ`)),
         startTs: this.boot() + (stat.startTicks * NS_PER_S) / CLK_TCK,
         tids,
+        tty: stat.ttyNr,
+        capEffective: capLine(status, 'CapEff'),
+        capPermitted: capLine(status, 'CapPrm'),
+        loginUid: loginUid(tryText(`${dir}/loginuid`)),
       },
       0n,
     );
@@ -175,6 +179,8 @@ function fillSocket(info: FdInfo, target: string, net: NetIndex): void {
 interface Stat {
   comm: string;
   ppid: number;
+  /** tty_nr: the controlling terminal's device number, 0 for none. */
+  ttyNr: number;
   startTicks: bigint;
 }
 
@@ -185,11 +191,30 @@ export function parseStat(text: string | undefined): Stat | undefined {
   const close = text.lastIndexOf(')');
   if (open === -1 || close < open) return undefined;
   const rest = text.slice(close + 2).split(' ');
-  // rest[0] is field 3 (state): ppid is field 4, starttime field 22.
+  // rest[0] is field 3 (state): ppid is field 4, tty_nr field 7, starttime field 22.
   const ppid = Number(rest[1]);
+  const ttyNr = Number(rest[4]);
   const start = rest[19];
   if (!Number.isInteger(ppid) || start === undefined || !/^\d+$/.test(start)) return undefined;
-  return { comm: text.slice(open + 1, close), ppid, startTicks: BigInt(start) };
+  return {
+    comm: text.slice(open + 1, close),
+    ppid,
+    ttyNr: Number.isInteger(ttyNr) ? ttyNr : 0,
+    startTicks: BigInt(start),
+  };
+}
+
+/** `CapEff:\t000001fffeffffff`: a hex bit mask; undefined when the line is missing. */
+function capLine(status: string, key: 'CapEff' | 'CapPrm'): bigint | undefined {
+  const hex = new RegExp(`^${key}:\\s*([0-9a-fA-F]+)`, 'm').exec(status)?.[1];
+  return hex === undefined ? undefined : BigInt(`0x${hex}`);
+}
+
+/** /proc/PID/loginuid: 4294967295 (unset) is -1, as Falco shows it; unreadable is unknown. */
+function loginUid(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+\s*$/.test(text)) return undefined;
+  const n = Number(text.trim());
+  return n === 4294967295 ? -1 : n;
 }
 
 function idLine(status: string, key: 'Uid' | 'Gid'): [number, number] {

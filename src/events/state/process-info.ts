@@ -33,6 +33,10 @@ export function placeholderProcess(pid: number, tid: number, ts: bigint): Proces
     tids,
     fds: new Map<number, FdInfo>(),
     execed: false,
+    tty: undefined,
+    capEffective: undefined,
+    capPermitted: undefined,
+    loginUid: undefined,
   };
 }
 
@@ -54,6 +58,8 @@ export function forkProcess(
   inheritCreds(child, parent);
   child.cwd = parent.cwd;
   child.fds = shareFiles ? parent.fds : new Map(parent.fds);
+  child.tty = parent.tty;
+  child.loginUid = parent.loginUid;
   return child;
 }
 
@@ -73,6 +79,8 @@ export function inheritCreds(child: ProcessInfo, parent: ProcessInfo): void {
   child.egid = parent.egid;
   child.user = parent.user;
   child.group = parent.group;
+  child.capEffective = parent.capEffective;
+  child.capPermitted = parent.capPermitted;
 }
 
 /** Re-derives the user/group names after a credential change. */
@@ -98,6 +106,10 @@ export function overlayPartial(p: ProcessInfo, partial: Partial<ProcessInfo>): v
   if (partial.env !== undefined) p.env = partial.env;
   if (partial.startTs !== undefined) p.startTs = partial.startTs;
   if (partial.execed !== undefined) p.execed = partial.execed;
+  if (partial.tty !== undefined) p.tty = partial.tty;
+  if (partial.capEffective !== undefined) p.capEffective = partial.capEffective;
+  if (partial.capPermitted !== undefined) p.capPermitted = partial.capPermitted;
+  if (partial.loginUid !== undefined) p.loginUid = partial.loginUid;
   if (partial.uid !== undefined) {
     p.uid = partial.uid;
     p.euid = partial.euid ?? partial.uid;

@@ -19,61 +19,66 @@ export class StateTables {
    */
   readonly placeholders = new Set<number>();
 
-  // Deferred removals as parallel arrays, so queuing allocates no per-entry object.
-  private fdTables: Map<number, FdInfo>[] = [];
-  private fdNums: number[] = [];
-  private fdInfos: FdInfo[] = [];
-  private threadProcs: ProcessInfo[] = [];
-  private threadTids: number[] = [];
-  private exitProcs: ProcessInfo[] = [];
+  // Deferred removals as parallel arrays reused from event to event: queuing allocates nothing,
+  // and emptying them is a counter reset (truncating arrays is a runtime call, and half of all
+  // events are closes). Slots are cleared so nothing outlives its removal.
+  private readonly fdTables: (Map<number, FdInfo> | undefined)[] = [];
+  private readonly fdInfos: (FdInfo | undefined)[] = [];
+  private fdCount = 0;
+  private readonly threadProcs: (ProcessInfo | undefined)[] = [];
+  private readonly threadTids: number[] = [];
+  private threadCount = 0;
+  private readonly exitProcs: (ProcessInfo | undefined)[] = [];
+  private exitCount = 0;
   /** Number of queued removals of any kind; checked on every event. */
   pending = 0;
 
   deferFdClose(fds: Map<number, FdInfo>, info: FdInfo): void {
-    this.fdTables.push(fds);
-    this.fdNums.push(info.fd);
-    this.fdInfos.push(info);
+    const i = this.fdCount++;
+    this.fdTables[i] = fds;
+    this.fdInfos[i] = info;
     this.pending++;
   }
 
   deferThreadExit(proc: ProcessInfo, tid: number): void {
-    this.threadProcs.push(proc);
-    this.threadTids.push(tid);
+    const i = this.threadCount++;
+    this.threadProcs[i] = proc;
+    this.threadTids[i] = tid;
     this.pending++;
   }
 
   deferProcessExit(proc: ProcessInfo): void {
-    this.exitProcs.push(proc);
+    this.exitProcs[this.exitCount++] = proc;
     this.pending++;
   }
 
   /** Applies the queued removals; entries replaced in the meantime are left alone. */
   flush(): void {
-    const n = this.fdNums.length;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < this.fdCount; i++) {
       const fds = this.fdTables[i];
-      const fd = this.fdNums[i];
-      if (fds !== undefined && fd !== undefined && fds.get(fd) === this.fdInfos[i]) fds.delete(fd);
+      const info = this.fdInfos[i];
+      if (fds !== undefined && info !== undefined && fds.get(info.fd) === info) fds.delete(info.fd);
+      this.fdTables[i] = undefined;
+      this.fdInfos[i] = undefined;
     }
-    for (let i = 0; i < this.threadTids.length; i++) {
+    this.fdCount = 0;
+    for (let i = 0; i < this.threadCount; i++) {
       const proc = this.threadProcs[i];
       const tid = this.threadTids[i];
+      this.threadProcs[i] = undefined;
       if (proc === undefined || tid === undefined) continue;
       proc.tids.delete(tid);
       if (this.tidToPid.get(tid) === proc.pid) this.tidToPid.delete(tid);
     }
-    for (const proc of this.exitProcs) {
+    this.threadCount = 0;
+    for (let i = 0; i < this.exitCount; i++) {
+      const proc = this.exitProcs[i];
+      this.exitProcs[i] = undefined;
+      if (proc === undefined) continue;
       // Threads go; the record stays (with its tids, for the run summary) until reaped.
       for (const tid of proc.tids) if (this.tidToPid.get(tid) === proc.pid) this.tidToPid.delete(tid);
     }
-    if (n !== 0) {
-      this.fdTables.length = 0;
-      this.fdNums.length = 0;
-      this.fdInfos.length = 0;
-    }
-    this.threadProcs.length = 0;
-    this.threadTids.length = 0;
-    this.exitProcs.length = 0;
+    this.exitCount = 0;
     this.pending = 0;
   }
 

@@ -78,4 +78,16 @@ export interface ProcessInfo {
   fds: Map<number, FdInfo>;
   /** Was this process exec'd while observed (vs. only forked, or found in /proc). */
   execed: boolean;
+  /**
+   * Read from /proc when the state learns of a running process, inherited by forks; undefined
+   * for processes known only from events. Exec does not change them here (a setuid or
+   * file-capability binary would change the capabilities; no sensor reports that yet).
+   */
+  /** Controlling terminal as /proc/PID/stat's tty_nr (device number; 0: none). */
+  tty: number | undefined;
+  /** Capability sets as bit masks (bit N: capability N). */
+  capEffective: bigint | undefined;
+  capPermitted: bigint | undefined;
+  /** Audit login uid; -1 when unset (the kernel's 4294967295). */
+  loginUid: number | undefined;
 }

@@ -9,6 +9,7 @@ import { ConditionCompileError, type CompileErrorCode } from '../condition/error
 import { parseCondition } from '../condition/parser.js';
 import type { EvalContext, FieldRegistry } from '../fields/types.js';
 import type { CompileContext, CompileWarning } from './context.js';
+import { conditionCost, isExclusion, type MacroCosts } from './cost.js';
 import { pairTest } from './dynamic.js';
 import { expandListItems, expandNamed, type ListTable } from './lists.js';
 import { membershipTest } from './membership.js';
@@ -16,6 +17,7 @@ import { compileOperand, type CompiledOperand } from './operand.js';
 import { operatorAllowed, typeClass } from './operator-types.js';
 import { pathPrefixTest, scalarTest, ValueError, type ScalarTest } from './scalar-test.js';
 import { checkValueWarnings } from './warnings.js';
+import { memoisedPredicate, SharedMacros } from './shared-macros.js';
 
 export type Predicate = (ctx: EvalContext) => boolean;
 
@@ -30,6 +32,11 @@ export interface CompileOptions {
   macros?: ReadonlyMap<string, Expr>;
   /** List name → its items. */
   lists?: ListTable;
+  /**
+   * Macros already compiled for other rules of the same rule set: reused (and evaluated once per
+   * event for all of them) instead of compiled again.
+   */
+  sharedMacros?: SharedMacros;
 }
 
 export interface CompiledCondition {
@@ -60,10 +67,14 @@ class Compiler implements CompileContext {
   private readonly chain: string[] = [];
 
   private readonly eventTypes: ReadonlySet<string> | undefined;
+  private readonly shared: SharedMacros | undefined;
+  private readonly macroCosts: MacroCosts;
 
   constructor(o: CompileOptions) {
     this.registry = o.registry;
     this.eventTypes = o.eventTypes;
+    this.shared = o.sharedMacros;
+    this.macroCosts = o.sharedMacros?.costs ?? new Map();
     this.macros = o.macros ?? EMPTY_MACROS;
     this.lists = o.lists ?? EMPTY_LISTS;
   }
@@ -78,8 +89,11 @@ class Compiler implements CompileContext {
 
   expr(e: Expr): Predicate {
     switch (e.kind) {
-      case 'and':
-        return all(e.children.map((c) => this.expr(c)));
+      case 'and': {
+        // Compiled in written order so the first fault reported is the first written.
+        const ps = e.children.map((c) => this.expr(c));
+        return all(this.cheapFirst(e.children, ps));
+      }
       case 'or':
         return any(e.children.map((c) => this.expr(c)));
       case 'not': {
@@ -97,16 +111,43 @@ class Compiler implements CompileContext {
     }
   }
 
+  /** Conjuncts reordered: likely-false before exclusions, cheap before dear (stable otherwise). */
+  private cheapFirst(children: readonly Expr[], ps: Predicate[]): Predicate[] {
+    const keyed = children.map((c, i) => ({
+      p: ps[i] as Predicate,
+      last: isExclusion(c, this.macros),
+      cost: conditionCost(c, this.macros, this.macroCosts),
+      i,
+    }));
+    keyed.sort((a, b) => Number(a.last) - Number(b.last) || a.cost - b.cost || a.i - b.i);
+    return keyed.map((k) => k.p);
+  }
+
   private macro(name: string, pos: Position): Predicate {
     const body = this.macros.get(name);
     if (body === undefined) return this.fail('undefined-macro', `undefined macro '${name}'`, pos, name);
     if (this.chain.includes(name)) return this.fail('macro-cycle', `macro '${name}' refers to itself`, pos, name);
+    const key = this.shared && SharedMacros.key(name, this.eventTypes);
+    const known = key === undefined ? undefined : this.shared?.get(key);
+    if (known !== undefined) {
+      // Its warnings concern this rule too: report them again, under this rule's macro chain.
+      for (const w of known.warnings) this.warnings.push({ ...w, macroChain: [...this.chain, ...w.macroChain] });
+      return known.predicate;
+    }
+    const depth = this.chain.length;
+    const firstWarning = this.warnings.length;
     this.chain.push(name);
+    let p: Predicate;
     try {
-      return this.expr(body);
+      p = this.expr(body);
     } finally {
       this.chain.pop();
     }
+    if (key === undefined) return p;
+    const shared = p === TRUE || p === FALSE ? p : memoisedPredicate(p);
+    const warnings = this.warnings.slice(firstWarning).map((w) => ({ ...w, macroChain: w.macroChain.slice(depth) }));
+    this.shared?.set(key, { predicate: shared, warnings });
+    return shared;
   }
 
   private exists(e: UnaryCheck): Predicate {

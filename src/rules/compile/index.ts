@@ -7,3 +7,4 @@ export type { EventTypeOptions } from './event-types.js';
 export { referencedFields } from './referenced-fields.js';
 export { referencedNames } from './referenced-names.js';
 export type { ReferencedNames } from './referenced-names.js';
+export { SharedMacros } from './shared-macros.js';

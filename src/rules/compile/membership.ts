@@ -11,10 +11,8 @@ import { asText, normNum, parseBoolConst, parseIntegerConst, parseL4ProtoConst, 
 export function membershipTest(type: FieldType, values: readonly string[]): ScalarTest {
   switch (typeClass(type)) {
     case 'string':
-    case 'bytes': {
-      const set = new Set(values);
-      return (v) => set.has(asText(v));
-    }
+    case 'bytes':
+      return stringSetTest(values);
     case 'bool': {
       const set = new Set<boolean>();
       for (const s of values) {
@@ -50,4 +48,22 @@ export function membershipTest(type: FieldType, values: readonly string[]): Scal
       };
     }
   }
+}
+
+/**
+ * A Set lookup hashes the whole value, and the values tested are mostly fresh strings (an open's
+ * path, a directory cut from it) whose hash is not cached yet. Most cannot match on length
+ * alone (a path under node_modules against /etc/shadow), so the lengths the list holds are
+ * checked first, which costs nothing.
+ */
+function stringSetTest(values: readonly string[]): ScalarTest {
+  const set = new Set(values);
+  let longest = 0;
+  for (const s of set) longest = Math.max(longest, s.length);
+  const lengths = new Uint8Array(longest + 1);
+  for (const s of set) lengths[s.length] = 1;
+  return (v) => {
+    const s = asText(v);
+    return s.length <= longest && lengths[s.length] === 1 && set.has(s);
+  };
 }

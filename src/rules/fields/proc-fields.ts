@@ -1,5 +1,6 @@
 /** proc.* and thread.*: the process and thread behind the event, and its ancestors. */
 import type { ProcessInfo } from '../../events/state/types.js';
+import { capabilityNames } from './capabilities.js';
 import { ancestorAt, ancestors, parentOf, processOf } from './lineage.js';
 import { comm, envValue, known, procArgs, procCmdline, procEnv, procExeline } from './proc-text.js';
 import { type FieldSpec, UNRESOLVED, plain } from './spec.js';
@@ -178,8 +179,13 @@ export const PROC_FIELDS: readonly FieldSpec[] = [
     'Open descriptors.',
     own((p) => p.fds.size),
   ),
-  // Not in the state tables yet: the controlling tty, sessions and process groups, inodes.
-  plain('proc.tty', 'uint', 'Controlling terminal (unresolved in Harrier yet).', UNRESOLVED),
+  plain(
+    'proc.tty',
+    'uint',
+    'Controlling terminal (tty_nr; 0: none), known for processes found in /proc and their forks.',
+    own((p) => p.tty),
+  ),
+  // Not in the state tables yet: sessions and process groups, inodes.
   plain('proc.sid', 'int', 'Session id (unresolved in Harrier yet).', UNRESOLVED),
   plain('proc.sname', 'string', 'Session leader name (unresolved in Harrier yet).', UNRESOLVED),
   plain('proc.vpgid', 'int', 'Process group id (unresolved in Harrier yet).', UNRESOLVED),
@@ -229,8 +235,18 @@ export const THREAD_FIELDS: readonly FieldSpec[] = [
   plain('thread.tid', 'int', 'Thread id.', (ctx) => ctx.event.tid),
   plain('thread.vtid', 'int', 'Thread id in its pid namespace.', (ctx) => ctx.event.tid),
   plain('thread.ismain', 'bool', 'The main thread of its process.', (ctx) => ctx.event.tid === ctx.event.pid),
-  // Capability sets are not collected by any sensor yet.
-  plain('thread.cap_permitted', 'string', 'Permitted capabilities (unresolved in Harrier yet).', UNRESOLVED),
-  plain('thread.cap_effective', 'string', 'Effective capabilities (unresolved in Harrier yet).', UNRESOLVED),
+  // From /proc when the state learns of a process (no sensor reports capability changes yet).
+  plain(
+    'thread.cap_permitted',
+    'string',
+    'Permitted capabilities, known for processes found in /proc and their forks.',
+    own((p) => (p.capPermitted === undefined ? undefined : capabilityNames(p.capPermitted))),
+  ),
+  plain(
+    'thread.cap_effective',
+    'string',
+    'Effective capabilities, known for processes found in /proc and their forks.',
+    own((p) => (p.capEffective === undefined ? undefined : capabilityNames(p.capEffective))),
+  ),
   plain('thread.cap_inheritable', 'string', 'Inheritable capabilities (unresolved in Harrier yet).', UNRESOLVED),
 ];

@@ -7,6 +7,7 @@ import { EVT_FIELDS } from './evt-fields.js';
 import { FD_FIELDS } from './fd-fields.js';
 import { FSPATH_FIELDS } from './fspath-fields.js';
 import { PROC_FIELDS, THREAD_FIELDS } from './proc-fields.js';
+import { memoised } from './memo.js';
 import type { FieldSpec } from './spec.js';
 import type { Extractor, FieldDef, FieldRegistry } from './types.js';
 import { USER_FIELDS } from './user-fields.js';
@@ -23,6 +24,8 @@ const ALL: readonly FieldSpec[] = [
 
 export class FalcoFieldRegistry implements FieldRegistry {
   private readonly specs = new Map<string, FieldSpec>();
+  /** One memoised extractor per field and argument, shared by every rule and output using it. */
+  private readonly extractors = new Map<string, Extractor>();
 
   constructor(specs: readonly FieldSpec[] = ALL) {
     for (const s of specs) {
@@ -37,12 +40,19 @@ export class FalcoFieldRegistry implements FieldRegistry {
 
   /**
    * An extractor for `def` with `arg` (`2` for proc.aname[2], `HOME` for proc.env[HOME], `name`
-   * for evt.arg.name). The argument is bound here so extraction does no parsing.
+   * for evt.arg.name). The argument is bound here so extraction does no parsing. The same
+   * extractor is handed to every user, so a field is computed once per event however many
+   * rules read it.
    */
   extractor(def: FieldDef, arg: string | undefined): Extractor {
+    const key = arg === undefined ? def.name : `${def.name}[${arg}]`;
+    let x = this.extractors.get(key);
+    if (x !== undefined) return x;
     const spec = this.specs.get(def.name);
     if (spec === undefined) throw new Error(`unknown field ${def.name}`);
-    return spec.make(arg);
+    x = memoised(spec.make(arg));
+    this.extractors.set(key, x);
+    return x;
   }
 
   /** Every definition, in registry order (evt, proc, thread, fd, fs.path, user, group, container, k8s). */

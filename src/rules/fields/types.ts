@@ -38,7 +38,11 @@ export interface FieldDef {
 /** A field's value for one event; `undefined` when it cannot be resolved (comparisons are false). */
 export type FieldValue = string | number | bigint | boolean | Uint8Array | Array<string | number | bigint> | undefined;
 
-/** What an extractor reads: the event and the process/fd state it happened in. */
+/**
+ * What an extractor reads: the event and the process/fd state it happened in. Create one per
+ * event evaluation and never change it: extractors memoise their value on the object's identity,
+ * so a reused context (another event, or the state after another apply) would read stale values.
+ */
 export interface EvalContext {
   event: Event;
   state: StateView;
@@ -49,6 +53,6 @@ export type Extractor = (ctx: EvalContext) => FieldValue;
 export interface FieldRegistry {
   /** The definition for a field name (without its argument), or undefined when unknown. */
   lookup(name: string): FieldDef | undefined;
-  /** An extractor for a field with its (already validated) argument. */
+  /** An extractor for a field with its (already validated) argument (memoised per context). */
   extractor(def: FieldDef, arg: string | undefined): Extractor;
 }

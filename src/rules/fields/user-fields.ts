@@ -45,8 +45,12 @@ export const USER_FIELDS: readonly FieldSpec[] = [
     'Login shell of the user.',
     own((p) => passwd(p, 'shell')),
   ),
-  // The audit login uid is not collected by any sensor yet.
-  plain('user.loginuid', 'int', 'Audit login uid (unresolved in Harrier yet).', UNRESOLVED),
+  plain(
+    'user.loginuid',
+    'int',
+    'Audit login uid (-1: unset), known for processes found in /proc and their forks.',
+    own((p) => p.loginUid),
+  ),
   plain('user.loginname', 'string', 'Audit login user name (unresolved in Harrier yet).', UNRESOLVED),
   plain('group.gid', 'uint', 'Effective group id.', own(gid)),
   plain(

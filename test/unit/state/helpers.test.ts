@@ -94,7 +94,7 @@ test('/proc/net hex endpoints', () => {
 });
 
 test('parseStat survives spaces and parentheses in comm', () => {
-  const line = '4242 (my (odd) prog) S 17 4242 4242 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 200\n';
-  assert.deepEqual(parseStat(line), { comm: 'my (odd) prog', ppid: 17, startTicks: 987654n });
+  const line = '4242 (my (odd) prog) S 17 4242 4242 34817 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 200\n';
+  assert.deepEqual(parseStat(line), { comm: 'my (odd) prog', ppid: 17, ttyNr: 34817, startTicks: 987654n });
   assert.equal(parseStat('garbage'), undefined);
 });

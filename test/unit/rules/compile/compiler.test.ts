@@ -309,3 +309,21 @@ test('warnings: a value that is a field name, a regex that is a plain string ope
   const w = compileConditionText('proc.name = x or\n proc.name = proc.pname', { registry }).warnings[0];
   assert.deepEqual(w?.pos, { offset: 30, line: 2, col: 14 });
 });
+
+test('string sets match on the whole value whatever the lengths in the list', () => {
+  const cond = 'fd.name in (/a, /abc, "", /etc/shadow)';
+  for (const [name, want] of [
+    ['/a', true],
+    ['/ab', false],
+    ['/abc', true],
+    ['/abd', false],
+    ['', true],
+    ['/etc/shadow', true],
+    ['/etc/shadow/x', false],
+    ['/etc/shadoW', false],
+  ] as const) {
+    assert.equal(run(cond, { 'fd.name': name }), want, name);
+  }
+  assert.equal(run('fd.name in ("")', { 'fd.name': 'x' }), false);
+  assert.equal(run('evt.buffer in (abc)', { 'evt.buffer': new TextEncoder().encode('abc') }), true);
+});

@@ -37,6 +37,15 @@ interface PendingRisk {
   ts: bigint;
 }
 
+interface SiteHits {
+  hits: number;
+  /** Module:offset:class, once located. */
+  site: string | undefined;
+  pid: number;
+  callSite: bigint;
+  riskClass: number;
+}
+
 export interface LibcStats {
   /** Processes that said HELLO (instrumented images). */
   instrumented: number;
@@ -71,7 +80,7 @@ export class LibcCollector {
    * replaces an earlier one) and where the site lies. Processes' totals add up (a fork child
    * counts only its own hits), so a site's total is the sum over every process.
    */
-  private readonly hits = new Map<string, { hits: number; site: string }>();
+  private readonly hits = new Map<string, SiteHits>();
   /** pid → the real paths of the images that said HELLO. */
   private readonly hellos = new Map<number, Set<string>>();
   private nextImage = 1;
@@ -98,8 +107,16 @@ export class LibcCollector {
       case 'counts':
         for (const c of r.sites) {
           const key = this.siteKey(this.image(r.pid), r.pid, c.callSite, c.riskClass);
+          // Located now if possible (a later exec replaces the map); a fork child whose parent is
+          // not known yet (its fork event may still be on its way) is located at the end.
           const where = this.locateAddress(r.pid, 0, c.callSite);
-          this.hits.set(key, { hits: c.hits, site: siteOf(where, key, c.riskClass) });
+          this.hits.set(key, {
+            hits: c.hits,
+            site: where === undefined ? undefined : siteOf(where, key, c.riskClass),
+            pid: r.pid,
+            callSite: c.callSite,
+            riskClass: c.riskClass,
+          });
         }
         break;
       case 'drops':
@@ -243,7 +260,10 @@ export class LibcCollector {
       reported.add(key);
       add(this.pendingSite(p), this.hits.get(key)?.hits ?? 1);
     }
-    for (const [key, c] of this.hits) if (!reported.has(key)) add(c.site, c.hits);
+    for (const [key, c] of this.hits) {
+      if (reported.has(key)) continue;
+      add(c.site ?? siteOf(this.locateAddress(c.pid, 0, c.callSite), key, c.riskClass), c.hits);
+    }
     return totals;
   }
 

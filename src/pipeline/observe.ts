@@ -174,7 +174,7 @@ export class Observation {
           });
           findings.add(alert, rule, event.ts, {
             exePath: state.process(event.pid)?.exePath,
-            process: () => processEvidence(state, event.pid),
+            process: () => processEvidence(state, event.pid, process.pid),
           });
           opts.onAlert?.(alert, rule, event);
         })
@@ -232,7 +232,7 @@ export class Observation {
       all.push(
         ...(await opts.libc.collector.findings({
           repoRoot: opts.repoRoot,
-          describe: (pid) => processEvidence(state, pid),
+          describe: (pid) => processEvidence(state, pid, process.pid),
           execs: this.execs,
           interposerPath: opts.libc.interposerPath,
         })),
@@ -298,8 +298,8 @@ export class Observation {
     const exePath = state.process(ev.pid)?.exePath;
     if (exePath !== undefined) this.execs.push({ pid: ev.pid, exePath, ts: ev.ts });
     if (secrets.length === 0) return;
-    const process = processEvidence(state, ev.pid);
-    if (process !== undefined) this.secrets.record(process, secrets, ev.ts);
+    const evidence = processEvidence(state, ev.pid, process.pid);
+    if (evidence !== undefined) this.secrets.record(evidence, secrets, ev.ts);
   }
 
   /** Forwards a signal to the observed command. */

@@ -4,9 +4,14 @@ import type { ProcessEvidence } from '../findings/finding.js';
 
 const MAX_ANCESTRY = 8;
 
+/**
+ * `boundary`: the observer's own pid (Harrier). The ancestry stops below it: what started Harrier
+ * (a shell, a CI launcher whose arguments may hold secrets) is not part of the run's evidence.
+ */
 export function processEvidence(
   state: Pick<SystemState, 'process' | 'ancestors'>,
   pid: number,
+  boundary?: number,
 ): ProcessEvidence | undefined {
   const p = state.process(pid);
   if (p === undefined) return undefined;
@@ -15,6 +20,15 @@ export function processEvidence(
     exePath: p.exePath,
     args: p.args,
     user: p.user,
-    ancestry: state.ancestors(pid, MAX_ANCESTRY).map((a) => ({ pid: a.pid, exePath: a.exePath, args: a.args })),
+    ancestry: below(state.ancestors(pid, MAX_ANCESTRY), boundary).map((a) => ({
+      pid: a.pid,
+      exePath: a.exePath,
+      args: a.args,
+    })),
   };
+}
+
+function below<T extends { pid: number }>(ancestors: T[], boundary: number | undefined): T[] {
+  const at = boundary === undefined ? -1 : ancestors.findIndex((a) => a.pid === boundary);
+  return at < 0 ? ancestors : ancestors.slice(0, at);
 }

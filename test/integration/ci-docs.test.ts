@@ -62,14 +62,7 @@ interface DocProblem {
  * asserted to fail exactly so, and to be on the page: fixing the page fails the test until its
  * entry is removed here, so the list cannot go stale.
  */
-const KNOWN_DOC_PROBLEMS: DocProblem[] = [
-  {
-    command: 'harrier diff last~1 last',
-    exit: 2,
-    stderr: /no store at .*\.harrier\/harrier\.duckdb/,
-    why: 'the runs before it go to --store /var/lib/harrier/runs.duckdb; diff reads the default store unless given the same --store',
-  },
-];
+const KNOWN_DOC_PROBLEMS: DocProblem[] = [];
 
 interface DocCommand {
   /** The command as the page writes it (continuations joined). */

@@ -16,6 +16,16 @@ function exitText(r: RunRecord): string {
   return r.exit.kind === 'exited' ? String(r.exit.code) : r.exit.signal;
 }
 
+/** `api@main#101`: component, branch and build id, as far as they are known. */
+function buildText(r: RunRecord): string {
+  const b = r.build;
+  if (b === undefined) return '-';
+  return (
+    `${b.component ?? ''}${b.branch !== undefined ? `@${b.branch}` : ''}${b.buildId !== undefined ? `#${b.buildId}` : ''}` ||
+    '-'
+  );
+}
+
 export function runRecordJson(r: RunRecord) {
   return {
     id: r.id,
@@ -29,6 +39,7 @@ export function runRecordJson(r: RunRecord) {
     exit: r.exit ?? null,
     events: r.eventCount,
     harrierVersion: r.harrierVersion,
+    build: r.build ?? null,
   };
 }
 
@@ -53,9 +64,10 @@ export async function runsCommand(opts: RunsOptions): Promise<number> {
       exitText(r),
       String(r.eventCount),
       r.sensor,
+      buildText(r),
       r.command.join(' '),
     ]);
-    const header = ['RUN', 'STATUS', 'STARTED (UTC)', 'DURATION', 'EXIT', 'EVENTS', 'SENSOR', 'COMMAND'];
+    const header = ['RUN', 'STATUS', 'STARTED (UTC)', 'DURATION', 'EXIT', 'EVENTS', 'SENSOR', 'BUILD', 'COMMAND'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: string[]) =>
       cells

@@ -19,8 +19,9 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 [ -t 2 ] || say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages: strace (ptrace sensor), a C toolchain (examples, test fixtures, native parts),
-# clang/llvm/libbpf/bpftool (the eBPF probe), binutils (symbolisation).
-packages=(strace gcc make libc6-dev binutils pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev)
+# clang/llvm/libbpf/bpftool (the eBPF probe), binutils (symbolisation), chromium (the HTML report and
+# dashboard tests in a real browser).
+packages=(strace gcc make libc6-dev binutils pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

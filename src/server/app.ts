@@ -18,6 +18,7 @@ import { INGEST_BODY_LIMIT, ingestRoutes } from './routes/ingest.js';
 import { liveRoutes } from './routes/live.js';
 import { runRoutes } from './routes/runs.js';
 import { statsRoutes } from './routes/stats.js';
+import { validatorCompiler } from './validation.js';
 
 export interface ServerOptions {
   store: Store;
@@ -33,10 +34,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: INGEST_BODY_LIMIT,
-    // Unknown querystring keys are refused by the schemas (additionalProperties: false) instead
-    // of silently dropped, so a misspelt filter is an error rather than an unfiltered answer.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
   });
+  app.setValidatorCompiler(validatorCompiler());
   const ctx: RouteContext = {
     store: opts.store,
     ingest: new IngestWriters(opts.store),

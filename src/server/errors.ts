@@ -23,9 +23,6 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
-/** Oversized bodies up to this size are read to the end before the 413 goes out (see below); larger ones are cut off. */
-const DRAIN_LIMIT = 64 * 1024 * 1024;
-
 /** Fastify's own codes for client mistakes, mapped to ours. */
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -65,16 +62,7 @@ export function installErrorHandlers(app: FastifyInstance, logError: (message: s
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, body } = describe(err);
     if (status >= 500) logError(`${request.method} ${request.url} failed: ${err.stack ?? err.message}`);
-    const send = (): void => void reply.code(status).type('application/json').send(body);
-    const declared = Number(request.headers['content-length'] ?? Infinity);
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && declared <= DRAIN_LIMIT && !request.raw.readableEnded) {
-      // Most HTTP clients fail with EPIPE, never reading the 413, if the server closes while
-      // they are still sending; reading (and discarding) the rest first lets them see why.
-      void reply.header('connection', 'close');
-      request.raw.on('end', send).on('error', send).resume();
-      return;
-    }
-    send();
+    void reply.code(status).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     void reply

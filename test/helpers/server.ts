@@ -58,8 +58,16 @@ export async function getJson<T = Record<string, unknown>>(
   url: string,
   init: RequestInit = {},
 ): Promise<JsonResponse<T>> {
-  const res = await fetch(url, init);
-  const text = await res.text();
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, init);
+    text = await res.text();
+  } catch (e) {
+    // fetch's own message is only "fetch failed"; the cause says what the socket did.
+    const cause = (e as { cause?: unknown }).cause;
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${String(cause ?? e)}`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runHarrier, tempDir } from '../helpers/harrier.js';
@@ -30,6 +31,30 @@ function postBatch(runId: string, batchId: string, batch: string[]) {
   return post(`/api/v1/ingest/runs/${runId}/events`, batch.map((l) => `${l}\n`).join(''), {
     'content-type': 'application/x-ndjson',
     'idempotency-key': batchId,
+  });
+}
+
+type Answer = { status: number; body: { error?: { code: string; message: string } } };
+
+/**
+ * A POST on a connection of its own whose answer is read even if the server stops reading the
+ * body first (fetch then reports only the EPIPE): how a client learns why a batch was refused.
+ */
+function postOnOwnConnection(path: string, body: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${server.url}${path}`, { method: 'POST', agent: false, headers: { ...auth, ...headers } });
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer['body'] }));
+    });
+    req.on('error', (e) => {
+      if (!answered)
+        setTimeout(() => answered || reject(new Error(`${e.message}; server stderr: ${server.stderr()}`)), 2000);
+    });
+    req.end(body);
   });
 }
 
@@ -187,33 +212,71 @@ describe('ingest', () => {
   test('bad batches get a JSON 4xx naming the problem, store nothing, and the server keeps serving', async () => {
     const runId = await newRun();
     const good = lines[0] ?? '';
-    const cases: Array<[string, Promise<Awaited<ReturnType<typeof post>>>, number, RegExp]> = [
-      ['malformed line', postBatch(runId, 'x1', [good, '{"ts": oops']), 400, /line 2: not JSON/],
-      ['wrong type', postBatch(runId, 'x2', [good, good.replace(/"pid":\d+/, '"pid":"12"')]), 400, /line 2: "pid"/],
+    const cases: Array<[string, () => Promise<Answer>, number, RegExp]> = [
+      ['malformed line', () => postBatch(runId, 'x1', [good, '{"ts": oops']), 400, /line 2: not JSON/],
+      [
+        'wrong type',
+        () => postBatch(runId, 'x2', [good, good.replace(/"pid":\d+/, '"pid":"12"')]),
+        400,
+        /line 2: "pid"/,
+      ],
       [
         'no batch id',
-        post(`/api/v1/ingest/runs/${runId}/events`, good, { 'content-type': 'application/x-ndjson' }),
+        () => post(`/api/v1/ingest/runs/${runId}/events`, good, { 'content-type': 'application/x-ndjson' }),
         400,
         /idempotency-key/,
       ],
       [
         'JSON instead of NDJSON',
-        post(`/api/v1/ingest/runs/${runId}/events`, '{}', { 'idempotency-key': 'x3' }),
+        () => post(`/api/v1/ingest/runs/${runId}/events`, '{}', { 'idempotency-key': 'x3' }),
         415,
         /x-ndjson/,
       ],
-      ['oversized', postBatch(runId, 'x4', Array(40_000).fill(good.padEnd(260, ' '))), 413, /too large/i],
-      ['unknown run', postBatch('rnothere', 'x5', [good]), 404, /no run/],
+      ['unknown run', () => postBatch('rnothere', 'x5', [good]), 404, /no run/],
       [
         'finding with a bad severity',
-        post(`/api/v1/ingest/runs/${runId}/findings`, '[{"id":"x"}]'),
+        () => post(`/api/v1/ingest/runs/${runId}/findings`, '[{"id":"x"}]'),
         400,
         /must have required property/,
       ],
-      ['malformed JSON', post('/api/v1/ingest/runs', '{"command":'), 400, /JSON/],
+      ['malformed JSON', () => post('/api/v1/ingest/runs', '{"command":'), 400, /JSON/],
+      [
+        'a string where a number belongs',
+        () =>
+          post(
+            `/api/v1/ingest/runs/${runId}/processes`,
+            JSON.stringify([
+              {
+                pid: '12',
+                ppid: 1,
+                exePath: '/bin/x',
+                args: [],
+                cwd: '/',
+                uid: 0,
+                gid: 0,
+                user: 'u',
+                group: 'g',
+                startTs: '1',
+              },
+            ]),
+          ),
+        400,
+        /pid must be integer/,
+      ],
     ];
-    for (const [name, pending, status, message] of cases) {
-      const res = await pending;
+    cases.push([
+      'oversized',
+      () =>
+        postOnOwnConnection(`/api/v1/ingest/runs/${runId}/events`, '\n'.repeat(8 * 2 ** 20 + 1), {
+          'content-type': 'application/x-ndjson',
+          'idempotency-key': 'x4',
+        }),
+      413,
+      /larger than 8 MiB/,
+    ]);
+    // One at a time, so each answer is about its own request.
+    for (const [name, send, status, message] of cases) {
+      const res = await send();
       assert.equal(res.status, status, `${name}: ${JSON.stringify(res.body)}`);
       assert.match(res.body.error?.message ?? '', message, name);
     }

@@ -32,6 +32,9 @@ export const INGEST_BACKLOG_LIMIT = 200_000;
 
 const RETRY_AFTER_SECONDS = 1;
 
+/** Event batches up to this size are read whole so that the 413 can be answered (see below). */
+const READ_LIMIT = 4 * INGEST_BODY_LIMIT;
+
 const nsString = { type: 'string', pattern: '^\\d{1,20}$' } as const;
 const str = { type: 'string', maxLength: 4096 } as const;
 const shortStr = { type: 'string', minLength: 1, maxLength: 256 } as const;
@@ -163,9 +166,12 @@ const idempotencyHeaders = {
 
 export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metrics }: RouteContext): void {
   // The events body is kept as text and split here, so an error can name its line.
+  // Fastify refuses a body over its limit by closing the connection before reading it, and most
+  // clients then see only EPIPE, never the 413. Batches up to READ_LIMIT are therefore read whole
+  // and refused by the route with a JSON 413 the client can read; beyond it, the cut-off stands.
   app.addContentTypeParser(
     'application/x-ndjson',
-    { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT },
+    { parseAs: 'string', bodyLimit: READ_LIMIT },
     (_request, body, done) => done(null, body),
   );
 
@@ -189,6 +195,13 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
     async (request, reply) => {
       if (typeof request.body !== 'string') {
         throw new ApiError(415, 'unsupported_media_type', 'send events as Content-Type: application/x-ndjson');
+      }
+      if (Buffer.byteLength(request.body) > INGEST_BODY_LIMIT) {
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `batch body is larger than ${INGEST_BODY_LIMIT / 2 ** 20} MiB; send smaller batches`,
+        );
       }
       if (ingest.backlog() > INGEST_BACKLOG_LIMIT) {
         metrics.throttled.inc();

@@ -1,5 +1,6 @@
 /**
- * Benchmark runner: `npm run bench -- NAME...` with NAME in run, store, ebpf, monitor, rules, preload (none: all).
+ * Benchmark runner: `npm run bench -- NAME...` with NAME in run, store, ebpf, monitor, rules, preload,
+ * serve (none: all but serve, which fills a 10 M-event store and takes minutes).
  * Each benchmark measures its baseline in the same run and prints ratios; the figures go into
  * BENCHMARKS.md. BENCH_SENSORS=ebpf,ptrace chooses the sensors for `run`.
  */
@@ -8,10 +9,12 @@ import { benchMonitorIdle } from './monitor-idle.js';
 import { benchPreload } from './preload.js';
 import { benchRules } from './rules-throughput.js';
 import { benchRunOverhead, type Row } from './run-overhead.js';
+import { benchServe } from './serve.js';
 import { benchStoreAppend } from './store-append.js';
 
 const names = process.argv.slice(2);
 const want = (n: string) => names.length === 0 || names.includes(n);
+const fmt = (x: number) => Math.round(x).toLocaleString('en');
 
 function table(rows: Row[]): string {
   const head =
@@ -39,7 +42,6 @@ if (want('run')) {
 if (want('run') || want('store')) {
   const n = 1_000_000;
   const r = await benchStoreAppend(n);
-  const fmt = (x: number) => Math.round(x).toLocaleString('en');
   console.log(`## store: DuckDB event appends\n`);
   console.log(`${fmt(n)} events appended at ${fmt(r.rowsPerSec)} events/s`);
   for (const s of sensorRate) {
@@ -84,4 +86,17 @@ if (want('preload')) {
       `| ${r.workload} | ${r.baseline.toFixed(1)} | ${r.observed.toFixed(1)} | ${r.unit} | ${r.ratio.toFixed(2)}× | ${r.bytes ?? ''} |`,
     );
   }
+}
+
+if (names.includes('serve')) {
+  const r = await benchServe();
+  console.log('\n## serve: ingest over HTTP from one client, then query latency on that store\n');
+  console.log(
+    `${fmt(r.storedEvents)} events in ${r.runs} runs (a ${fmt(r.recordedEvents)}-event recorded run replayed), store ${(r.storeBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
+  console.log(
+    `ingest: ${fmt(r.ingestEventsPerSec)} events/s; server CPU ${r.serverCpuMicrosPerEvent.toFixed(2)} µs per event\n`,
+  );
+  console.log('| query | p50 ms | p95 ms |\n| --- | --- | --- |');
+  for (const q of r.queries) console.log(`| ${q.name} | ${q.p50.toFixed(1)} | ${q.p95.toFixed(1)} |`);
 }

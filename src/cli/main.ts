@@ -12,6 +12,7 @@ import { reportCommand } from './commands/report.js';
 import { rulesListCommand, rulesValidateCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
 import { EXIT_HARRIER_ERROR, printError } from './errors.js';
 import { checkReportSpecs, parseReportSpec, type ReportSpec } from './report-specs.js';
@@ -272,6 +273,27 @@ program
       events: opts.events,
       statsInterval: opts.statsInterval,
       json: opts.json,
+    });
+  });
+
+program
+  .command('serve')
+  .summary('serve the query and ingest API (and /metrics) over a store')
+  .description(
+    'Serves the store over HTTP: the query API and ingest API under /api/v1 (see docs/api.md), ' +
+      'live run updates, Prometheus /metrics and /healthz. Listens on loopback unless --listen says ' +
+      'otherwise; a non-loopback address requires a token (--token-file or HARRIER_TOKEN).',
+  )
+  .addOption(storeOption())
+  .option('--listen <host:port>', 'address to listen on (port 0: any free port)', '127.0.0.1:7777')
+  .option('--token-file <file>', 'bearer token clients must send (default: $HARRIER_TOKEN)')
+  .option('--create', 'create the store if it does not exist')
+  .action(async (opts) => {
+    process.exitCode = await serveCommand({
+      store: opts.store,
+      listen: opts.listen,
+      tokenFile: opts.tokenFile,
+      create: opts.create,
     });
   });
 

@@ -54,12 +54,23 @@ const SOURCES: ReadonlySet<string> = new Set(['ptrace', 'ebpf', 'libc', 'node', 
 
 /** Parses one NDJSON line back into an Event, validating the fields that matter. */
 export function eventFromJsonLine(line: string): Event {
-  let raw: unknown;
+  return eventFromJsonValue(parseJsonLine(line));
+}
+
+/** Parses a line of the codec's JSON (bigint wrappers revived), without checking its shape. */
+export function parseJsonLine(line: string): unknown {
   try {
-    raw = JSON.parse(line, reviveBigint);
+    return JSON.parse(line, reviveBigint);
   } catch (e) {
     throw new EventJsonError(`not JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * An Event from a value parsed by `parseJsonLine`, for readers that also want the line's other
+ * fields (the collector takes each event's resolved path and endpoint alongside it).
+ */
+export function eventFromJsonValue(raw: unknown): Event {
   if (typeof raw !== 'object' || raw === null) throw new EventJsonError('not a JSON object');
   const o = raw as Record<string, unknown>;
   if (typeof o.ts !== 'string' || !/^\d+$/.test(o.ts)) throw new EventJsonError('"ts" must be a decimal string');

@@ -107,8 +107,23 @@ export interface RunWriter {
   upsertFindings(findings: FindingRecord[]): void;
   /** Writes everything buffered so far. */
   flush(): Promise<void>;
+  /**
+   * Writes `events` and records `batchId` in one transaction, after anything buffered before it,
+   * and resolves once both are committed: a caller that acknowledges the batch on resolution
+   * never acknowledges something a crash could lose. A batch id the run already holds (it
+   * survives restarts) stores nothing and resolves with `duplicate: true`.
+   */
+  appendBatch(batchId: string, events: StoredEvent[]): Promise<BatchResult>;
   /** Flushes, records the outcome and marks the run complete (or incomplete when `partial`). */
   finish(outcome: { endedAt: bigint; exit?: ExitStatus; summary: unknown; partial: boolean }): Promise<void>;
+}
+
+export interface BatchResult {
+  duplicate: boolean;
+  /** Events stored by this call (0 for a duplicate). */
+  stored: number;
+  /** Events of the run stored so far, this batch included. */
+  total: number;
 }
 
 export interface EventQuery {
@@ -119,8 +134,56 @@ export interface EventQuery {
   offset?: number;
 }
 
+/** An event search, every filter pushed down to the database. */
+export interface EventSearch {
+  runId: string;
+  types?: string[];
+  pid?: number;
+  /** Substring of the event's path or second path. */
+  pathContains?: string;
+  /** Substring of the event's endpoint. */
+  endpointContains?: string;
+  /** Time range on the event's ts (ns since the epoch): since inclusive, until exclusive. */
+  since?: bigint;
+  until?: bigint;
+  /** Keyset cursor: only events after this sequence number. */
+  afterSeq?: number;
+  limit?: number;
+}
+
+/** A stored event with its position in the run (1-based, gap-free). */
+export interface EventRow extends StoredEvent {
+  seq: number;
+}
+
+export interface FindingFilter {
+  severities?: FindingSeverity[];
+  kinds?: FindingKind[];
+  ruleId?: string;
+}
+
+/** How often a run's events name one endpoint. */
+export interface EndpointCount {
+  endpoint: string;
+  events: number;
+}
+
+export interface StoreStats {
+  runs: number;
+  runsByStatus: Record<RunStatus, number>;
+  /** Stored event rows, running runs included. */
+  events: number;
+  findings: number;
+  findingsBySeverity: Record<FindingSeverity, number>;
+}
+
 export interface RunFilter {
   limit?: number;
+  offset?: number;
+  status?: RunStatus;
+  /** Start time range (ns since the epoch): since inclusive, until exclusive. */
+  since?: bigint;
+  until?: bigint;
   component?: string;
   branch?: string;
   buildId?: string;
@@ -133,14 +196,25 @@ export interface RunFilter {
 export interface Store {
   readonly path: string;
   beginRun(run: NewRun): Promise<RunWriter>;
+  /**
+   * A writer that continues a run whose writer went away without finishing it (a collector that
+   * restarted mid-ingest): sequence numbers carry on from the last stored event. Refuses a run
+   * that finished or that has a writer in this store.
+   */
+  resumeRun(runId: string): Promise<RunWriter>;
   /** Newest first. */
   listRuns(opts?: RunFilter): Promise<RunRecord[]>;
   /** Accepts a full id or a unique prefix; `last` names the newest run. */
   getRun(idOrPrefix: string): Promise<RunRecord | undefined>;
   processes(runId: string): Promise<ProcessRecord[]>;
   /** The run's findings, most severe first, then the most frequent, then by title. */
-  findings(runId: string): Promise<FindingRecord[]>;
+  findings(runId: string, filter?: FindingFilter): Promise<FindingRecord[]>;
   events(query: EventQuery): AsyncIterable<Event>;
+  /** Events matching every given filter, in run order, with their context and sequence number. */
+  searchEvents(query: EventSearch): AsyncIterable<EventRow>;
+  /** The distinct endpoints a run's events name, most used first. */
+  endpoints(runId: string): Promise<EndpointCount[]>;
+  stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ import {
   FINDING_SEVERITIES,
   type FindingKind,
   type FindingRecord,
+  type EventRow,
   type FindingSeverity,
   type ProcessRecord,
   type RunRecord,
@@ -154,6 +155,20 @@ export function eventFromRow(row: Row): Event {
   const truncated = asOptBoolean(at(row, 7));
   if (truncated !== undefined) event.truncated = truncated;
   return event;
+}
+
+/** An event with its sequence number and context: those four columns, then EVENT_SELECT's. */
+export const EVENT_ROW_SELECT = `seq, path, path2, endpoint, ${EVENT_SELECT}`;
+
+export function eventRowFromRow(row: Row): EventRow {
+  const stored: EventRow = { seq: asNumber(at(row, 0)), event: eventFromRow(row.slice(4)) };
+  const path = asOptString(at(row, 1));
+  if (path !== undefined) stored.path = path;
+  const path2 = asOptString(at(row, 2));
+  if (path2 !== undefined) stored.path2 = path2;
+  const endpoint = asOptString(at(row, 3));
+  if (endpoint !== undefined) stored.endpoint = endpoint;
+  return stored;
 }
 
 function asKind(v: DuckDBValue): FindingKind {

@@ -24,6 +24,7 @@ import {
   FINDING_KINDS,
   FINDING_SEVERITIES,
   StoreError,
+  type BatchResult,
   type FindingRecord,
   type ProcessRecord,
   type RunWriter,
@@ -132,6 +133,10 @@ const FINISH_RUN = `UPDATE runs SET status = $2, ended_at = $3, exit_kind = $4, 
 
 const FINISH_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, VARCHAR, INTEGER, VARCHAR, INTEGER, BIGINT, VARCHAR];
 
+const SEEN_BATCH = 'SELECT 1 FROM ingest_batches WHERE run_id = $1 AND batch_id = $2';
+const RECORD_BATCH = 'INSERT INTO ingest_batches VALUES ($1, $2, $3, $4, $5)';
+const RECORD_BATCH_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, BIGINT, BIGINT];
+
 const ABANDON_RUN = "UPDATE runs SET status = 'incomplete', event_count = $2 WHERE id = $1";
 const ABANDON_TYPES: DuckDBType[] = [VARCHAR, BIGINT];
 
@@ -159,6 +164,8 @@ export class DuckDbRunWriter implements RunWriter {
   /** Events committed so far; also the last seq given out. */
   private written = 0;
   private writtenSinceCheckpoint = 0;
+  /** Events in appendBatch calls not yet committed. */
+  private batchedEvents = 0;
   private chain: Promise<void> = Promise.resolve();
   private writeQueued = false;
   private failure: Error | undefined;
@@ -175,7 +182,10 @@ export class DuckDbRunWriter implements RunWriter {
     private readonly upsertFinding: DuckDBPreparedStatement,
     private readonly options: WriterOptions,
     private readonly onClosed: (writer: DuckDbRunWriter) => void,
+    /** The last sequence number already stored (a resumed run's). */
+    startSeq = 0,
   ) {
+    this.written = startSeq;
     this.timer = setInterval(() => {
       if (this.buffer.length > 0 || this.pendingProcesses.size > 0 || this.pendingFindings.size > 0) {
         this.queueWrite();
@@ -191,11 +201,12 @@ export class DuckDbRunWriter implements RunWriter {
     conn: DuckDBConnection,
     options: WriterOptions,
     onClosed: (writer: DuckDbRunWriter) => void,
+    startSeq = 0,
   ): Promise<DuckDbRunWriter> {
     const appender = await conn.createAppender('events');
     const upsert = await conn.prepare(UPSERT_PROCESS);
     const upsertFinding = await conn.prepare(UPSERT_FINDING);
-    return new DuckDbRunWriter(runId, storePath, conn, appender, upsert, upsertFinding, options, onClosed);
+    return new DuckDbRunWriter(runId, storePath, conn, appender, upsert, upsertFinding, options, onClosed, startSeq);
   }
 
   appendEvents(events: StoredEvent[]): void {
@@ -206,7 +217,23 @@ export class DuckDbRunWriter implements RunWriter {
   }
 
   backlog(): number {
-    return this.buffer.length + this.inFlight;
+    return this.buffer.length + this.inFlight + this.batchedEvents;
+  }
+
+  appendBatch(batchId: string, events: StoredEvent[]): Promise<BatchResult> {
+    this.assertOpen();
+    // Whatever appendEvents buffered first lands first, so sequence numbers follow arrival.
+    this.queueWrite();
+    this.batchedEvents += events.length;
+    const task = this.chain.then(() => this.writeBatch(batchId, events));
+    // A batch that fails is rolled back and reported to its caller; the run itself goes on.
+    this.chain = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    return task.finally(() => {
+      this.batchedEvents -= events.length;
+    });
   }
 
   upsertProcesses(processes: ProcessRecord[]): void {
@@ -307,7 +334,7 @@ export class DuckDbRunWriter implements RunWriter {
     try {
       for (let from = 0; from < events.length; from += size) {
         if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        this.appendBatch(from === 0 && events.length <= size ? events : events.slice(from, from + size));
+        this.appendRows(from === 0 && events.length <= size ? events : events.slice(from, from + size));
         this.inFlight = Math.max(0, events.length - from - size);
       }
     } finally {
@@ -316,6 +343,38 @@ export class DuckDbRunWriter implements RunWriter {
     if (this.pendingProcesses.size > 0) await this.writeProcesses();
     if (this.pendingFindings.size > 0) await this.writeFindings();
     if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
+  }
+
+  private async writeBatch(batchId: string, events: StoredEvent[]): Promise<BatchResult> {
+    if (this.failure !== undefined) throw this.failureError();
+    const seen = await this.conn.runAndReadAll(SEEN_BATCH, [this.runId, batchId]);
+    if (seen.currentRowCount > 0) return { duplicate: true, stored: 0, total: this.written };
+    const before = this.written;
+    const beforeSinceCheckpoint = this.writtenSinceCheckpoint;
+    const size = this.options.batchRows;
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      // Inside the transaction each appender flush stays uncommitted until COMMIT; slices let
+      // the event loop (HTTP, queries) turn between them.
+      for (let from = 0; from < events.length; from += size) {
+        if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        this.appendRows(events.length <= size ? events : events.slice(from, from + size));
+      }
+      const receivedAt = BigInt(Date.now()) * 1_000_000n;
+      await this.conn.run(
+        RECORD_BATCH,
+        [this.runId, batchId, BigInt(events.length), BigInt(before + 1), receivedAt],
+        RECORD_BATCH_TYPES,
+      );
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      this.written = before;
+      this.writtenSinceCheckpoint = beforeSinceCheckpoint;
+      throw err;
+    }
+    if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
+    return { duplicate: false, stored: events.length, total: this.written };
   }
 
   /**
@@ -335,7 +394,7 @@ export class DuckDbRunWriter implements RunWriter {
     }
   }
 
-  private appendBatch(events: StoredEvent[]): void {
+  private appendRows(events: StoredEvent[]): void {
     const a = this.appender;
     let seq = this.written;
     try {

@@ -102,6 +102,24 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE runs ADD COLUMN build_url VARCHAR',
     ],
   },
+  {
+    // Batch ids of events received over HTTP, committed with the batch's events, so a batch
+    // retried after a lost response, or after the collector restarted, is recognised and
+    // stored once. A table of its own rather than a column on events: the check is a primary
+    // key probe instead of a scan of the run's events, empty batches are remembered too, and
+    // the events hot path does not widen.
+    description: 'ingest batch ids (idempotent event uploads)',
+    statements: [
+      `CREATE TABLE ingest_batches (
+        run_id VARCHAR NOT NULL,
+        batch_id VARCHAR NOT NULL,
+        events BIGINT NOT NULL,
+        first_seq BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        PRIMARY KEY (run_id, batch_id)
+      )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes and understands. */

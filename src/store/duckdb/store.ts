@@ -16,18 +16,25 @@ import {
 } from '@duckdb/node-api';
 import type { Event } from '../../events/event.js';
 import {
+  FINDING_SEVERITIES,
   StoreError,
+  type EndpointCount,
   type EventQuery,
+  type EventRow,
+  type EventSearch,
+  type FindingFilter,
   type FindingRecord,
   type NewRun,
   type ProcessRecord,
   type RunFilter,
   type RunRecord,
+  type RunStatus,
   type RunWriter,
   type Store,
+  type StoreStats,
 } from '../store.js';
 import { newRunId } from './run-id.js';
-import { asNumber } from './values.js';
+import { asNumber, asOptString, asString } from './values.js';
 import { DuckDbRunWriter, type WriterOptions } from './run-writer.js';
 import {
   EVENT_SELECT,
@@ -37,6 +44,8 @@ import {
   SEVERITY_RANK,
   buildValues,
   eventFromRow,
+  eventRowFromRow,
+  EVENT_ROW_SELECT,
   findingFromRow,
   processFromRow,
   runFromRow,
@@ -111,6 +120,38 @@ export class DuckDbStore implements Store {
     }
   }
 
+  async resumeRun(runId: string): Promise<RunWriter> {
+    this.assertOpen();
+    if (this.readOnly) throw new StoreError(`store ${this.path} is open read-only; cannot record a run`);
+    const run = (await this.queryRuns(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [runId]))[0];
+    if (run === undefined) throw new StoreError(`no run ${runId} in store ${this.path}`);
+    if (run.status === 'complete' || run.endedAt !== undefined) {
+      throw new StoreError(`run ${runId} has finished; it takes no more events`);
+    }
+    if ([...this.writers].some((w) => w.runId === runId)) {
+      throw new StoreError(`run ${runId} is already being written`);
+    }
+    const conn = await this.instance.connect();
+    try {
+      const last = await conn.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events WHERE run_id = $1', [runId]);
+      await conn.run("UPDATE runs SET status = 'running' WHERE id = $1", [runId]);
+      const startSeq = asNumber(last.getRows()[0]?.[0] ?? null);
+      const writer = await DuckDbRunWriter.create(
+        runId,
+        this.path,
+        conn,
+        this.writerOptions,
+        (w) => this.writers.delete(w),
+        startSeq,
+      );
+      this.writers.add(writer);
+      return writer;
+    } catch (err) {
+      conn.closeSync();
+      throw err;
+    }
+  }
+
   async listRuns(opts: RunFilter = {}): Promise<RunRecord[]> {
     this.assertOpen();
     const where: string[] = [];
@@ -123,6 +164,15 @@ export class DuckDbStore implements Store {
     equal('component', opts.component);
     equal('branch', opts.branch);
     equal('build_id', opts.buildId);
+    equal('status', opts.status);
+    if (opts.since !== undefined) {
+      values.push(opts.since);
+      where.push(`started_at >= $${values.length}`);
+    }
+    if (opts.until !== undefined) {
+      values.push(opts.until);
+      where.push(`started_at < $${values.length}`);
+    }
     if (opts.completeOnly === true) where.push("status = 'complete'");
     if (opts.excludeId !== undefined) {
       values.push(opts.excludeId);
@@ -132,6 +182,10 @@ export class DuckDbStore implements Store {
     if (opts.limit !== undefined) {
       values.push(opts.limit);
       sql += ` LIMIT $${values.length}`;
+    }
+    if (opts.offset !== undefined) {
+      values.push(opts.offset);
+      sql += ` OFFSET $${values.length}`;
     }
     return this.queryRuns(sql, values);
   }
@@ -164,14 +218,92 @@ export class DuckDbStore implements Store {
     return reader.getRows().map(processFromRow);
   }
 
-  async findings(runId: string): Promise<FindingRecord[]> {
+  async findings(runId: string, filter: FindingFilter = {}): Promise<FindingRecord[]> {
     this.assertOpen();
+    const where = ['run_id = $1'];
+    const values: DuckDBValue[] = [runId];
+    const oneOf = (column: string, list: readonly string[] | undefined): void => {
+      if (list === undefined) return;
+      values.push(listValue([...list]));
+      where.push(`list_contains($${values.length}, ${column})`);
+    };
+    oneOf('severity', filter.severities);
+    oneOf('kind', filter.kinds);
+    if (filter.ruleId !== undefined) {
+      values.push(filter.ruleId);
+      where.push(`rule_id = $${values.length}`);
+    }
     // id last: a total order, so equal-looking findings always list the same way.
     const reader = await this.conn.runAndReadAll(
-      `SELECT ${FINDING_COLUMNS} FROM findings WHERE run_id = $1 ORDER BY ${SEVERITY_RANK}, count DESC, title, id`,
-      [runId],
+      `SELECT ${FINDING_COLUMNS} FROM findings WHERE ${where.join(' AND ')} ORDER BY ${SEVERITY_RANK}, count DESC, title, id`,
+      values,
     );
     return reader.getRows().map(findingFromRow);
+  }
+
+  async *searchEvents(query: EventSearch): AsyncGenerator<EventRow> {
+    this.assertOpen();
+    const where = ['run_id = $1'];
+    const values: DuckDBValue[] = [query.runId];
+    const add = (clause: (param: string) => string, value: DuckDBValue): void => {
+      values.push(value);
+      where.push(clause(`$${values.length}`));
+    };
+    if (query.types !== undefined) {
+      if (query.types.length === 0) return;
+      add((p) => `list_contains(${p}, type)`, listValue(query.types));
+    }
+    if (query.pid !== undefined) add((p) => `pid = ${p}`, query.pid);
+    if (query.pathContains !== undefined) {
+      add((p) => `(contains(path, ${p}) OR contains(path2, ${p}))`, query.pathContains);
+    }
+    if (query.endpointContains !== undefined) add((p) => `contains(endpoint, ${p})`, query.endpointContains);
+    if (query.since !== undefined) add((p) => `ts >= ${p}`, query.since);
+    if (query.until !== undefined) add((p) => `ts < ${p}`, query.until);
+    if (query.afterSeq !== undefined) add((p) => `seq > ${p}`, BigInt(query.afterSeq));
+    let sql = `SELECT ${EVENT_ROW_SELECT} FROM events WHERE ${where.join(' AND ')} ORDER BY seq`;
+    if (query.limit !== undefined) {
+      values.push(query.limit);
+      sql += ` LIMIT $${values.length}`;
+    }
+    yield* this.stream(sql, values, eventRowFromRow);
+  }
+
+  async endpoints(runId: string): Promise<EndpointCount[]> {
+    this.assertOpen();
+    const reader = await this.conn.runAndReadAll(
+      `SELECT endpoint, count(*) AS n FROM events WHERE run_id = $1 AND endpoint IS NOT NULL
+       GROUP BY endpoint ORDER BY n DESC, endpoint`,
+      [runId],
+    );
+    return reader.getRows().map((row) => ({ endpoint: asString(row[0] ?? null), events: asNumber(row[1] ?? null) }));
+  }
+
+  async stats(): Promise<StoreStats> {
+    this.assertOpen();
+    const runsByStatus: Record<RunStatus, number> = { running: 0, complete: 0, incomplete: 0 };
+    for (const row of (await this.conn.runAndReadAll('SELECT status, count(*) FROM runs GROUP BY status')).getRows()) {
+      const status = asString(row[0] ?? null);
+      if (status in runsByStatus) runsByStatus[status as RunStatus] = asNumber(row[1] ?? null);
+    }
+    const findingsBySeverity = Object.fromEntries(
+      FINDING_SEVERITIES.map((s) => [s, 0]),
+    ) as StoreStats['findingsBySeverity'];
+    for (const row of (
+      await this.conn.runAndReadAll('SELECT severity, count(*) FROM findings GROUP BY severity')
+    ).getRows()) {
+      const severity = asOptString(row[0] ?? null);
+      const known = FINDING_SEVERITIES.find((s) => s === severity);
+      if (known !== undefined) findingsBySeverity[known] = asNumber(row[1] ?? null);
+    }
+    const events = asNumber((await this.conn.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]?.[0] ?? null);
+    return {
+      runs: Object.values(runsByStatus).reduce((a, b) => a + b, 0),
+      runsByStatus,
+      events,
+      findings: Object.values(findingsBySeverity).reduce((a, b) => a + b, 0),
+      findingsBySeverity,
+    };
   }
 
   async *events(query: EventQuery): AsyncGenerator<Event> {
@@ -197,12 +329,17 @@ export class DuckDbStore implements Store {
       values.push(query.offset);
       sql += ` OFFSET $${values.length}`;
     }
+    yield* this.stream(sql, values, eventFromRow);
+  }
+
+  /** Streams a query's rows on a connection of its own (see the file comment). */
+  private async *stream<T>(sql: string, values: DuckDBValue[], fromRow: (row: DuckDBValue[]) => T): AsyncGenerator<T> {
     const conn = await this.instance.connect();
     this.streams.add(conn);
     try {
       const result = await conn.stream(sql, values);
       for await (const rows of result.yieldRows()) {
-        for (const row of rows) yield eventFromRow(row);
+        for (const row of rows) yield fromRow(row);
       }
     } finally {
       if (this.streams.delete(conn)) conn.closeSync();

@@ -47,6 +47,7 @@ describe('opening a store', () => {
       assert.deepEqual(await run("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"), [
         ['events'],
         ['findings'],
+        ['ingest_batches'],
         ['processes'],
         ['runs'],
         ['schema_version'],

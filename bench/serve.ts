@@ -1,0 +1,197 @@
+/**
+ * `harrier serve` under load, as a separate process on a fresh store:
+ *  1. ingest: one client posts NDJSON batches (two requests in flight) of a real recorded run's
+ *     events, replayed with shifted timestamps and pids until the store holds BENCH_SERVE_EVENTS
+ *     (default 10 M) in runs of BENCH_SERVE_RUN_EVENTS (default 500 k). Reports events/s and
+ *     the server's CPU time per event (utime+stime from /proc).
+ *  2. queries: p50/p95 over repeated requests for the dashboard's main queries on that store.
+ *
+ *   npm run bench -- serve
+ */
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventContext } from '../src/events/context.js';
+import { eventFromJsonLine, eventToJson } from '../src/events/json.js';
+import { SystemState } from '../src/events/state/system-state.js';
+import { runHarrier, tempDir } from '../test/helpers/harrier.js';
+import { startServer } from '../test/helpers/server.js';
+
+const TOTAL = Number(process.env.BENCH_SERVE_EVENTS ?? 10_000_000);
+const PER_RUN = Number(process.env.BENCH_SERVE_RUN_EVENTS ?? 500_000);
+const BATCH = 20_000;
+const IN_FLIGHT = 2;
+const QUERY_REPEATS = 30;
+
+/** A real run's events as NDJSON lines with the context (path, endpoint) its state resolves. */
+async function recordedLines(dir: string): Promise<{ lines: string[]; span: bigint; pids: number }> {
+  const file = join(dir, 'events.ndjson');
+  const workload =
+    'for i in 1 2 3 4 5 6 7 8; do cat /etc/hostname /etc/os-release > /dev/null; ls /usr/lib > /dev/null; ' +
+    'bash -c "exec 3<>/dev/tcp/127.0.0.1/1" 2>/dev/null; done; true';
+  const r = await runHarrier(['run', '--no-store', '--no-rules', '-q', '--events', file, '--', 'sh', '-c', workload]);
+  if (r.code !== 0) throw new Error(`recording the workload failed: ${r.stderr}`);
+  const state = new SystemState();
+  const lines: string[] = [];
+  let first: bigint | undefined;
+  let last = 0n;
+  const pids = new Set<number>();
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (text === '') continue;
+    const ev = eventFromJsonLine(text);
+    state.apply(ev);
+    const ctx = eventContext(ev, state);
+    first ??= ev.ts;
+    last = ev.ts;
+    pids.add(ev.pid);
+    lines.push(JSON.stringify({ ...eventToJson(ev), ...ctx }));
+  }
+  return { lines, span: last - (first ?? last) + 1_000n, pids: pids.size };
+}
+
+/** Copy `k` of the recording: later timestamps and other pids, as another run of the same build would have. */
+function shifted(line: string, k: number, span: bigint): string {
+  return line
+    .replace(/"ts":"(\d+)"/, (_m, ts: string) => `"ts":"${BigInt(ts) + BigInt(k) * span}"`)
+    .replace(/"(pid|tid)":(\d+)/g, (_m, key: string, n: string) => `"${key}":${Number(n) + (k % 1000) * 100}`);
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+const TICKS_PER_SEC = 100;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export interface ServeBench {
+  recordedEvents: number;
+  storedEvents: number;
+  runs: number;
+  ingestEventsPerSec: number;
+  serverCpuMicrosPerEvent: number;
+  storeBytes: number;
+  queries: Array<{ name: string; p50: number; p95: number }>;
+}
+
+export async function benchServe(): Promise<ServeBench> {
+  const dir = tempDir('harrier-bench-serve-');
+  const store = join(dir, 'bench.duckdb');
+  try {
+    const { lines, span } = await recordedLines(dir);
+    const server = await startServer(['--store', store, '--create']);
+    const pid = server.child.pid ?? 0;
+    const post = async (path: string, body: string, headers: Record<string, string>): Promise<Response> => {
+      for (;;) {
+        const res = await fetch(`${server.url}${path}`, { method: 'POST', body, headers });
+        if (res.status !== 429) return res;
+        await res.text();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    // One run's batches, built before the clock starts so the client's CPU (it shares the
+    // machine) goes to sending, not formatting; every run replays the same build's events.
+    const bodies: Array<{ text: string; events: number }> = [];
+    for (let at = 0; at < PER_RUN; at += BATCH) {
+      const parts: string[] = [];
+      for (let i = at; i < Math.min(at + BATCH, PER_RUN); i++) {
+        parts.push(shifted(lines[i % lines.length] ?? '', Math.floor(i / lines.length), span));
+      }
+      bodies.push({ text: parts.join('\n'), events: parts.length });
+    }
+    const runIds: string[] = [];
+    const cpu0 = cpuTicks(pid);
+    const t0 = performance.now();
+    for (let stored = 0; stored < TOTAL;) {
+      const res = await post(
+        '/api/v1/ingest/runs',
+        JSON.stringify({
+          command: ['npm', 'test'],
+          cwd: '/src/app',
+          sensor: 'ebpf',
+          hostname: 'ci-1',
+          startedAt: String(BigInt(Date.now()) * 1_000_000n),
+          harrierVersion: '0.1.0',
+          build: { component: 'app', branch: runIds.length % 2 === 0 ? 'main' : 'dev', buildId: String(runIds.length) },
+        }),
+        { 'content-type': 'application/json' },
+      );
+      const runId = ((await res.json()) as { id: string }).id;
+      runIds.push(runId);
+      let batchNo = 0;
+      const pending = new Set<Promise<void>>();
+      for (const body of bodies) {
+        if (stored >= TOTAL) break;
+        const id = `${runId}-${batchNo++}`;
+        const p = post(`/api/v1/ingest/runs/${runId}/events`, body.text, {
+          'content-type': 'application/x-ndjson',
+          'idempotency-key': id,
+        }).then(async (r) => {
+          if (r.status !== 200) throw new Error(`batch ${id}: ${r.status} ${await r.text()}`);
+          await r.text();
+        });
+        pending.add(p);
+        void p.finally(() => pending.delete(p));
+        if (pending.size >= IN_FLIGHT) await Promise.race(pending);
+        stored += body.events;
+      }
+      await Promise.all(pending);
+      await post(
+        `/api/v1/ingest/runs/${runId}/finish`,
+        JSON.stringify({
+          endedAt: String(BigInt(Date.now()) * 1_000_000n),
+          partial: false,
+          exit: { kind: 'exited', code: 0 },
+        }),
+        { 'content-type': 'application/json' },
+      );
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = (cpuTicks(pid) - cpu0) / TICKS_PER_SEC;
+
+    const target = runIds[Math.floor(runIds.length / 2)] ?? '';
+    const other = runIds[Math.floor(runIds.length / 2) - 1] ?? target;
+    const queries: Array<[string, string]> = [
+      ['runs list (50, component filter)', '/api/v1/runs?component=app'],
+      ['run detail', `/api/v1/runs/${target}`],
+      ['processes tree', `/api/v1/runs/${target}/processes?tree=1`],
+      ['events first page (1000)', `/api/v1/runs/${target}/events`],
+      ['events page deep in the run (cursor)', `/api/v1/runs/${target}/events?cursor=${PER_RUN - 2000}`],
+      ['events by type (openat)', `/api/v1/runs/${target}/events?type=openat&limit=1000`],
+      ['events by path substring', `/api/v1/runs/${target}/events?path=os-release&limit=1000`],
+      ['events by endpoint substring', `/api/v1/runs/${target}/events?endpoint=127.0.0.1&limit=1000`],
+      ['findings', `/api/v1/runs/${target}/findings`],
+      ['compare two runs', `/api/v1/compare?base=${other}&head=${target}`],
+      ['stats (whole store)', '/api/v1/stats'],
+    ];
+    const results: ServeBench['queries'] = [];
+    for (const [name, path] of queries) {
+      const times: number[] = [];
+      for (let i = 0; i < QUERY_REPEATS; i++) {
+        const t = performance.now();
+        const res = await fetch(`${server.url}${path}`);
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      results.push({ name, p50: percentile(times, 50), p95: percentile(times, 95) });
+    }
+    const stats = (await (await fetch(`${server.url}/api/v1/stats`)).json()) as { events: number };
+    await server.stop();
+    return {
+      recordedEvents: lines.length,
+      storedEvents: stats.events,
+      runs: runIds.length,
+      ingestEventsPerSec: stats.events / seconds,
+      serverCpuMicrosPerEvent: (cpuSeconds / stats.events) * 1e6,
+      storeBytes: statSync(store).size,
+      queries: results,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,95 @@
+/** `harrier serve`: the collector and query API over a store (see src/server and docs/api.md). */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildServer } from '../../server/app.js';
+import { isLoopback, parseListen } from '../../server/listen.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_STORE, openStore } from '../store.js';
+
+export interface ServeOptions {
+  store?: string;
+  listen: string;
+  tokenFile?: string;
+  create?: boolean;
+}
+
+function readToken(tokenFile: string | undefined): string | undefined {
+  if (tokenFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(tokenFile, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --token-file ${tokenFile}: ${(e as Error).message}`);
+    }
+    const token = text.trim();
+    if (token === '') throw new UsageError(`--token-file ${tokenFile} is empty`, 'put the token on its first line');
+    return token;
+  }
+  const env = process.env.HARRIER_TOKEN?.trim();
+  return env === undefined || env === '' ? undefined : env;
+}
+
+/** Resolves when the server has stopped (SIGINT/SIGTERM); startup problems throw before it listens. */
+export async function serveCommand(opts: ServeOptions): Promise<number> {
+  let address;
+  try {
+    address = parseListen(opts.listen);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const token = readToken(opts.tokenFile);
+  const loopback = isLoopback(address.host);
+  if (!loopback && token === undefined) {
+    throw new UsageError(
+      `refusing to listen on ${opts.listen} without a token: anyone who can reach it could read and write runs`,
+      'set HARRIER_TOKEN or pass --token-file FILE, or listen on 127.0.0.1',
+    );
+  }
+  const storePath = resolve(opts.store ?? DEFAULT_STORE);
+  if (!opts.create && !existsSync(storePath)) {
+    throw new UsageError(
+      `no store at ${opts.store ?? DEFAULT_STORE}`,
+      'pass --store with an existing store (from `harrier run`), or --create to start an empty one',
+    );
+  }
+  const store = await openStore(storePath);
+  const app = buildServer({
+    store,
+    token,
+    queryNeedsToken: !loopback,
+    logError: (m) => process.stderr.write(`harrier serve: ${m}\n`),
+  });
+  try {
+    await app.listen({ host: address.host, port: address.port });
+  } catch (e) {
+    await app.close();
+    await store.close();
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE')
+      throw new UsageError(`${opts.listen} is already in use`, 'pick another --listen port');
+    if (err.code === 'EADDRNOTAVAIL') throw new UsageError(`${address.host} is not an address of this host`);
+    throw e;
+  }
+  const bound = app.server.address();
+  const url =
+    typeof bound === 'object' && bound !== null
+      ? `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`
+      : String(bound);
+  process.stdout.write(
+    `harrier serve: listening on ${url} (store ${storePath}${token === undefined ? '' : ', token required'})\n`,
+  );
+
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  // Runs still being ingested are left incomplete; their clients can resume them after a restart.
+  await app.close();
+  await store.close();
+  return 0;
+}

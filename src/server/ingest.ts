@@ -1,0 +1,71 @@
+/**
+ * The run writers of runs being ingested, one per run, shared by that run's batches. After a
+ * restart the server has none: the first request for such a run resumes it from the store, so a
+ * client that retries through a restart carries on where its last acknowledged batch ended.
+ */
+import type { ExitStatus } from '../sensors/sensor.js';
+import { StoreError, type NewRun, type RunWriter, type Store } from '../store/store.js';
+import { ApiError, notFound } from './errors.js';
+
+export class IngestWriters {
+  private readonly writers = new Map<string, RunWriter>();
+  /** Resumptions under way, so concurrent first batches after a restart share one writer. */
+  private readonly resuming = new Map<string, Promise<RunWriter>>();
+
+  constructor(private readonly store: Store) {}
+
+  async begin(run: NewRun): Promise<RunWriter> {
+    const writer = await this.store.beginRun(run);
+    this.writers.set(writer.runId, writer);
+    return writer;
+  }
+
+  /** The run's writer; 404 for an unknown run, 409 for one that has finished. */
+  async writerFor(runId: string): Promise<RunWriter> {
+    const open = this.writers.get(runId);
+    if (open !== undefined) return open;
+    let pending = this.resuming.get(runId);
+    if (pending === undefined) {
+      pending = this.resume(runId);
+      this.resuming.set(runId, pending);
+    }
+    try {
+      return await pending;
+    } finally {
+      this.resuming.delete(runId);
+    }
+  }
+
+  async finish(
+    runId: string,
+    outcome: { endedAt: bigint; exit?: ExitStatus; summary: unknown; partial: boolean },
+  ): Promise<void> {
+    const writer = await this.writerFor(runId);
+    try {
+      await writer.finish(outcome);
+    } finally {
+      this.writers.delete(runId);
+    }
+  }
+
+  /** Events accepted by all writers and not yet committed: what the 429 threshold compares. */
+  backlog(): number {
+    let total = 0;
+    for (const w of this.writers.values()) total += w.backlog();
+    return total;
+  }
+
+  private async resume(runId: string): Promise<RunWriter> {
+    // Exact ids only: a prefix that later became ambiguous must not send events to another run.
+    const run = await this.store.getRun(runId);
+    if (run?.id !== runId) throw notFound(`no run ${runId}`);
+    try {
+      const writer = await this.store.resumeRun(runId);
+      this.writers.set(runId, writer);
+      return writer;
+    } catch (e) {
+      if (e instanceof StoreError) throw new ApiError(409, 'run_finished', e.message);
+      throw e;
+    }
+  }
+}

@@ -9,6 +9,7 @@
  * makes every finding "new" once; bump the version when that is intended.
  */
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { FindingKind, StackFrame } from './finding.js';
 import { normalizeComponents, normalizeExecutable, normalizePlace, repoRelative } from './normalize.js';
 
@@ -86,7 +87,13 @@ function appFrameKeys(stack: readonly StackFrame[], repoRoot: string | undefined
     keys.push(key);
     if (keys.length === APP_FRAMES_IN_FINGERPRINT) break;
   }
-  return keys;
+  if (keys.length > 0 || stack.length === 0) return keys;
+  // No frame of the project's own (a risk inside a system program or library): the call site
+  // itself tells two sites apart, by function name, or by module offset when there are no
+  // symbols — the same binary gives the same offset, and a new build of it is a new finding.
+  const site = stack[0] as StackFrame;
+  const module = site.module === undefined ? '?' : basename(site.module);
+  return [`lib:${site.function ?? site.offset ?? site.address}@${module}`];
 }
 
 function frameFile(f: StackFrame, repoRoot: string | undefined): string {

@@ -18,6 +18,7 @@ import { falcoAlertObject, severityOf } from '../rules/output/index.js';
 import type { BuildInfo } from '../findings/assessment.js';
 import type { Finding } from '../findings/finding.js';
 import { EnvSecretFindings } from '../findings/from-env-secret.js';
+import { mergeByFingerprint } from '../findings/merge.js';
 import { toRecord } from '../findings/record.js';
 import { isSuccessfulExec, redactExecSecrets } from './exec-secrets.js';
 import type { ExecSeen, LibcCollector, LibcStats } from './libc-collector.js';
@@ -227,7 +228,7 @@ export class Observation {
       stats: session.stats(),
       rootPid,
     });
-    const all = [...findings.findings(), ...this.secrets.findings()];
+    let all = [...findings.findings(), ...this.secrets.findings()];
     if (opts.libc) {
       all.push(
         ...(await opts.libc.collector.findings({
@@ -238,6 +239,7 @@ export class Observation {
         })),
       );
     }
+    all = mergeByFingerprint(all);
     if (writer) {
       const observed = [...state.allProcesses()].filter((p) => summary.observedPids.has(p.pid));
       writer.upsertProcesses(observed.map(toProcessRecord));

@@ -3,6 +3,9 @@
  * fingerprint (stable across builds), processes by executable path, endpoints by their text.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Novelty } from '../../findings/assessment.js';
+import { compareFindings } from '../../findings/compare.js';
+import { fromRecord, toRecord } from '../../findings/record.js';
 import { findingJson, findingSchema } from '../records.js';
 import { findRun } from '../run-lookup.js';
 import type { RouteContext } from './context.js';
@@ -56,8 +59,13 @@ export function compareRoutes(app: FastifyInstance, { store }: RouteContext): vo
         store.endpoints(base.id),
         store.endpoints(head.id),
       ]);
-      const basePrints = new Set(baseFindings.map((f) => f.fingerprint));
-      const headPrints = new Set(headFindings.map((f) => f.fingerprint));
+      // The same comparison `harrier run --baseline` and `harrier diff` make.
+      const byId = new Map([...baseFindings, ...headFindings].map((f) => [f.id + f.fingerprint, f]));
+      const compared = compareFindings(headFindings.map(fromRecord), baseFindings.map(fromRecord));
+      const group = (novelty: Novelty) =>
+        compared
+          .filter((a) => a.novelty === novelty)
+          .map((a) => findingJson(byId.get(a.finding.id + a.finding.fingerprint) ?? toRecord(a.finding)));
       const baseExes = new Set(baseProcs.map((p) => p.exePath));
       const headExes = new Set(headProcs.map((p) => p.exePath));
       const baseEndpoints = new Set(baseEnds.map((e) => e.endpoint));
@@ -66,9 +74,9 @@ export function compareRoutes(app: FastifyInstance, { store }: RouteContext): vo
         base: base.id,
         head: head.id,
         findings: {
-          new: headFindings.filter((f) => !basePrints.has(f.fingerprint)).map(findingJson),
-          unchanged: headFindings.filter((f) => basePrints.has(f.fingerprint)).map(findingJson),
-          fixed: baseFindings.filter((f) => !headPrints.has(f.fingerprint)).map(findingJson),
+          new: group('new'),
+          unchanged: group('unchanged'),
+          fixed: group('fixed'),
         },
         processes: { appeared: setDiff(headExes, baseExes).sort(), vanished: setDiff(baseExes, headExes).sort() },
         endpoints: {

@@ -8,6 +8,7 @@ import type { FieldType } from '../fields/types.js';
 import { globToRegExp, escapeRegExp } from './glob.js';
 import { ipInNet, parseIpNet } from './ip.js';
 import { typeClass } from './operator-types.js';
+import { withTestShape } from './shape.js';
 import {
   asBytes,
   asText,
@@ -54,9 +55,9 @@ function stringTest(op: BinaryOperator, c: string): ScalarTest {
     case '==':
     case 'in':
     case 'intersects':
-      return (v) => asText(v) === c;
+      return withTestShape((v) => asText(v) === c, { kind: 'string', op: 'eq', constant: c });
     case '!=':
-      return (v) => asText(v) !== c;
+      return withTestShape((v) => asText(v) !== c, { kind: 'string', op: 'ne', constant: c });
     case '<':
       return (v) => asText(v) < c;
     case '<=':
@@ -66,15 +67,15 @@ function stringTest(op: BinaryOperator, c: string): ScalarTest {
     case '>=':
       return (v) => asText(v) >= c;
     case 'contains':
-      return (v) => asText(v).includes(c);
+      return withTestShape((v) => asText(v).includes(c), { kind: 'string', op: 'contains', constant: c });
     case 'icontains': {
       const re = new RegExp(escapeRegExp(c), 'i');
       return (v) => re.test(asText(v));
     }
     case 'startswith':
-      return (v) => asText(v).startsWith(c);
+      return withTestShape((v) => asText(v).startsWith(c), { kind: 'string', op: 'startswith', constant: c });
     case 'endswith':
-      return (v) => asText(v).endsWith(c);
+      return withTestShape((v) => asText(v).endsWith(c), { kind: 'string', op: 'endswith', constant: c });
     case 'glob':
     case 'iglob': {
       const re = globToRegExp(c, op === 'iglob');

@@ -89,7 +89,7 @@ async function compare(file: string, events: Event[]): Promise<{ matches: number
       assert.equal(
         generated[i],
         expected,
-        `rule '${rule.name}' on ${event.type} #${checks}: ${JSON.stringify(event.args)}`,
+        `rule '${rule.name}' on ${event.type} #${checks}: ${JSON.stringify(event.args).slice(0, 300)}`,
       );
       if (expected === 'match') matches++;
       checks++;

@@ -12,6 +12,7 @@
  * integers computed here.
  */
 import type { EvalContext, Extractor } from '../fields/types.js';
+import { withoutMemo } from '../fields/memo.js';
 import { shapeOf, testShapeOf, type TestShape } from './shape.js';
 
 type Predicate = (ctx: EvalContext) => boolean;
@@ -71,7 +72,8 @@ class Generator {
       i = this.fields.size;
       this.fields.set(get, i);
     }
-    return `(f${i} === U ? (f${i} = ${this.constant(get)}(ctx)) : f${i})`;
+    // The local is the memo for this event: call what the registry's memo wraps.
+    return `(f${i} === U ? (f${i} = ${this.constant(withoutMemo(get))}(ctx)) : f${i})`;
   }
 
   expr(p: Predicate): string {
@@ -98,33 +100,44 @@ class Generator {
         const read = this.field(shape.get);
         const test = this.constant(shape.test);
         if (shape.every) return `${this.constant(every)}(${read}, ${test})`;
-        const inline = this.inlineStringTest(testShapeOf(shape.test));
+        const inline = this.inlineTest(testShapeOf(shape.test));
         if (inline === undefined) return `${this.constant(some)}(${read}, ${test})`;
         // `v` is only read inside this expression, right after it is set
-        return `(typeof (v = ${read}) === 'string' ? ${inline} : ${this.constant(some)}(v, ${test}))`;
+        return `(typeof (v = ${read}) === '${inline.type}' ? ${inline.test} : ${this.constant(some)}(v, ${test}))`;
       }
     }
   }
 
-  /** The test on a string `v`, as an expression; undefined when it is not inlined. */
-  private inlineStringTest(t: TestShape | undefined): string | undefined {
+  /**
+   * The test on a value `v` of one JS type, as an expression, where it is the closure's own
+   * comparison once the closure's conversion (asText, normNum, asBool) is the identity.
+   */
+  private inlineTest(t: TestShape | undefined): { type: 'string' | 'number' | 'boolean'; test: string } | undefined {
     if (t === undefined) return undefined;
-    if (t.kind === 'string-set') {
-      if (!Number.isSafeInteger(t.longest)) return undefined;
-      return `(v.length <= ${t.longest} && ${this.constant(t.lengths)}[v.length] === 1 && ${this.constant(t.set)}.has(v))`;
-    }
-    const c = this.constant(t.constant);
-    switch (t.op) {
-      case 'eq':
-        return `v === ${c}`;
-      case 'ne':
-        return `v !== ${c}`;
-      case 'startswith':
-        return `v.startsWith(${c})`;
-      case 'endswith':
-        return `v.endsWith(${c})`;
-      case 'contains':
-        return `v.includes(${c})`;
+    switch (t.kind) {
+      case 'string-set':
+        if (!Number.isSafeInteger(t.longest)) return undefined;
+        return {
+          type: 'string',
+          test: `(v.length <= ${t.longest} && ${this.constant(t.lengths)}[v.length] === 1 && ${this.constant(t.set)}.has(v))`,
+        };
+      case 'string': {
+        const c = this.constant(t.constant);
+        const test = {
+          eq: `v === ${c}`,
+          ne: `v !== ${c}`,
+          startswith: `v.startsWith(${c})`,
+          endswith: `v.endsWith(${c})`,
+          contains: `v.includes(${c})`,
+        }[t.op];
+        return { type: 'string', test };
+      }
+      case 'number': {
+        const op = { '=': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' }[t.op];
+        return { type: 'number', test: `v ${op} ${this.constant(t.constant)}` };
+      }
+      case 'bool':
+        return { type: 'boolean', test: `v ${t.equal ? '===' : '!=='} ${this.constant(t.constant)}` };
     }
   }
 

@@ -145,8 +145,8 @@ function boolTest(op: BinaryOperator, c: string): ScalarTest {
   const b = parseBoolConst(c);
   if (b === undefined) throw new ValueError(`'${c}' is not a boolean (true or false)`);
   const asBool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === 'true';
-  if (op === '!=') return (v) => asBool(v) !== b;
-  return (v) => asBool(v) === b;
+  if (op === '!=') return withTestShape((v) => asBool(v) !== b, { kind: 'bool', equal: false, constant: b });
+  return withTestShape((v) => asBool(v) === b, { kind: 'bool', equal: true, constant: b });
 }
 
 function ipTest(op: BinaryOperator, c: string): ScalarTest {
@@ -168,6 +168,16 @@ function numberTest(op: BinaryOperator, type: FieldType, c: string): ScalarTest 
     };
   }
   if (n === undefined) throw new ValueError(`'${c}' is not an integer`);
+  const test = numberCompare(op, n, c);
+  if (op === '==' || op === 'in' || op === 'intersects')
+    return withTestShape(test, { kind: 'number', op: '=', constant: n });
+  if (op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=') {
+    return withTestShape(test, { kind: 'number', op, constant: n });
+  }
+  return test;
+}
+
+function numberCompare(op: BinaryOperator, n: NumConst, c: string): ScalarTest {
   switch (op) {
     case '=':
     case '==':

@@ -18,10 +18,14 @@ export type PredicateShape =
   /** `test` on a field's value: any value of a multi-valued field (`every`: all of them). */
   | { kind: 'each'; get: Extractor; test: ScalarTest; every: boolean };
 
-/** Tests the generator can inline for string values (other values go through the closure). */
+/** Tests the generator can inline for values of one JS type (other values go through the closure). */
 export type TestShape =
   | { kind: 'string'; op: 'eq' | 'ne' | 'startswith' | 'endswith' | 'contains'; constant: string }
-  | { kind: 'string-set'; set: ReadonlySet<string>; lengths: Uint8Array; longest: number };
+  | { kind: 'string-set'; set: ReadonlySet<string>; lengths: Uint8Array; longest: number }
+  /** For a number value: the closure's comparison on normNum(v), which is v itself. */
+  | { kind: 'number'; op: '=' | '!=' | '<' | '<=' | '>' | '>='; constant: number | bigint }
+  /** For a boolean value: asBool(v) is v itself. */
+  | { kind: 'bool'; equal: boolean; constant: boolean };
 
 const predicateShapes = new WeakMap<Predicate, PredicateShape>();
 const testShapes = new WeakMap<ScalarTest, TestShape>();

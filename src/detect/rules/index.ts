@@ -1,5 +1,5 @@
 /** Falco-compatible rules as a detector: compile rulesets, evaluate them, emit Falco alerts. */
-export { RuleEngine, type RuleFailure, type RuleMatching } from './engine.js';
+export { RuleEngine, type RuleEvaluation, type RuleFailure, type RuleMatching } from './engine.js';
 export { RulesDetector, type AlertListener } from './detector.js';
 export {
   type CompiledRule,

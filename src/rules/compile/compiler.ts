@@ -7,7 +7,7 @@
 import type { BinaryCheck, Expr, Position, UnaryCheck, ValueLit } from '../condition/ast.js';
 import { ConditionCompileError, type CompileErrorCode } from '../condition/errors.js';
 import { parseCondition } from '../condition/parser.js';
-import type { EvalContext, FieldRegistry } from '../fields/types.js';
+import type { EvalContext, Extractor, FieldRegistry } from '../fields/types.js';
 import type { CompileContext, CompileWarning } from './context.js';
 import { conditionCost, isExclusion, type MacroCosts } from './cost.js';
 import { pairTest } from './dynamic.js';
@@ -18,6 +18,7 @@ import { operatorAllowed, typeClass } from './operator-types.js';
 import { pathPrefixTest, scalarTest, ValueError, type ScalarTest } from './scalar-test.js';
 import { checkValueWarnings } from './warnings.js';
 import { memoisedPredicate, SharedMacros } from './shared-macros.js';
+import { withShape } from './shape.js';
 
 export type Predicate = (ctx: EvalContext) => boolean;
 
@@ -100,7 +101,7 @@ class Compiler implements CompileContext {
         const p = this.expr(e.child);
         if (p === TRUE) return FALSE;
         if (p === FALSE) return TRUE;
-        return (ctx) => !p(ctx);
+        return withShape((ctx) => !p(ctx), { kind: 'not', part: p });
       }
       case 'macro':
         return this.macro(e.name, e.pos);
@@ -264,26 +265,32 @@ class Compiler implements CompileContext {
 }
 
 /** A test on one value, applied to a field that may be missing or hold a list (any element). */
-function perValue(get: (ctx: EvalContext) => unknown, test: ScalarTest): Predicate {
-  return (ctx) => {
-    const v = get(ctx);
-    if (v === undefined) return false;
-    if (!Array.isArray(v)) return test(v);
-    for (const x of v) if (test(x)) return true;
-    return false;
-  };
+function perValue(get: Extractor, test: ScalarTest): Predicate {
+  return withShape(
+    (ctx) => {
+      const v = get(ctx);
+      if (v === undefined) return false;
+      if (!Array.isArray(v)) return test(v);
+      for (const x of v) if (test(x)) return true;
+      return false;
+    },
+    { kind: 'each', get, test, every: false },
+  );
 }
 
 /** A test that must hold for every value of a multi-valued field (and for a single value). */
-function perValueEvery(get: (ctx: EvalContext) => unknown, test: ScalarTest): Predicate {
-  return (ctx) => {
-    const v = get(ctx);
-    if (v === undefined) return false;
-    if (!Array.isArray(v)) return test(v);
-    if (v.length === 0) return false;
-    for (const x of v) if (!test(x)) return false;
-    return true;
-  };
+function perValueEvery(get: Extractor, test: ScalarTest): Predicate {
+  return withShape(
+    (ctx) => {
+      const v = get(ctx);
+      if (v === undefined) return false;
+      if (!Array.isArray(v)) return test(v);
+      if (v.length === 0) return false;
+      for (const x of v) if (!test(x)) return false;
+      return true;
+    },
+    { kind: 'each', get, test, every: true },
+  );
 }
 
 function fieldPair(
@@ -317,8 +324,8 @@ function everyTest(tests: ScalarTest[]): ScalarTest {
 
 /** `and` of predicates, unrolled for the common small arities. */
 /** Constant predicates from folding; `all`/`any`/`not` simplify around them. */
-const TRUE: Predicate = () => true;
-const FALSE: Predicate = () => false;
+const TRUE: Predicate = withShape(() => true, { kind: 'const', value: true });
+const FALSE: Predicate = withShape(() => false, { kind: 'const', value: false });
 
 function all(input: Predicate[]): Predicate {
   if (input.includes(FALSE)) return FALSE;
@@ -326,12 +333,16 @@ function all(input: Predicate[]): Predicate {
   if (ps.length === 0) return TRUE;
   const [a, b, c] = ps;
   if (ps.length === 1 && a) return a;
-  if (ps.length === 2 && a && b) return (ctx) => a(ctx) && b(ctx);
-  if (ps.length === 3 && a && b && c) return (ctx) => a(ctx) && b(ctx) && c(ctx);
-  return (ctx) => {
-    for (const p of ps) if (!p(ctx)) return false;
-    return true;
-  };
+  let p: Predicate;
+  if (ps.length === 2 && a && b) p = (ctx) => a(ctx) && b(ctx);
+  else if (ps.length === 3 && a && b && c) p = (ctx) => a(ctx) && b(ctx) && c(ctx);
+  else {
+    p = (ctx) => {
+      for (const q of ps) if (!q(ctx)) return false;
+      return true;
+    };
+  }
+  return withShape(p, { kind: 'and', parts: ps });
 }
 
 function any(input: Predicate[]): Predicate {
@@ -340,10 +351,14 @@ function any(input: Predicate[]): Predicate {
   if (ps.length === 0) return FALSE;
   const [a, b, c] = ps;
   if (ps.length === 1 && a) return a;
-  if (ps.length === 2 && a && b) return (ctx) => a(ctx) || b(ctx);
-  if (ps.length === 3 && a && b && c) return (ctx) => a(ctx) || b(ctx) || c(ctx);
-  return (ctx) => {
-    for (const p of ps) if (p(ctx)) return true;
-    return false;
-  };
+  let p: Predicate;
+  if (ps.length === 2 && a && b) p = (ctx) => a(ctx) || b(ctx);
+  else if (ps.length === 3 && a && b && c) p = (ctx) => a(ctx) || b(ctx) || c(ctx);
+  else {
+    p = (ctx) => {
+      for (const q of ps) if (q(ctx)) return true;
+      return false;
+    };
+  }
+  return withShape(p, { kind: 'or', parts: ps });
 }

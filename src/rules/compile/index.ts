@@ -8,3 +8,5 @@ export { referencedFields } from './referenced-fields.js';
 export { referencedNames } from './referenced-names.js';
 export type { ReferencedNames } from './referenced-names.js';
 export { SharedMacros } from './shared-macros.js';
+export { generateGroupEvaluator } from './codegen.js';
+export type { GroupEvaluator } from './codegen.js';

@@ -5,6 +5,7 @@
 import type { FieldType } from '../fields/types.js';
 import { ipInNet, parseIpNet, type IpNet } from './ip.js';
 import { typeClass } from './operator-types.js';
+import { withTestShape } from './shape.js';
 import { ValueError, type ScalarTest } from './scalar-test.js';
 import { asText, normNum, parseBoolConst, parseIntegerConst, parseL4ProtoConst, type NumConst } from './values.js';
 
@@ -62,8 +63,11 @@ function stringSetTest(values: readonly string[]): ScalarTest {
   for (const s of set) longest = Math.max(longest, s.length);
   const lengths = new Uint8Array(longest + 1);
   for (const s of set) lengths[s.length] = 1;
-  return (v) => {
-    const s = asText(v);
-    return s.length <= longest && lengths[s.length] === 1 && set.has(s);
-  };
+  return withTestShape(
+    (v) => {
+      const s = asText(v);
+      return s.length <= longest && lengths[s.length] === 1 && set.has(s);
+    },
+    { kind: 'string-set', set, lengths, longest },
+  );
 }

@@ -8,6 +8,7 @@ import type { FieldType } from '../fields/types.js';
 import { globToRegExp, escapeRegExp } from './glob.js';
 import { ipInNet, parseIpNet } from './ip.js';
 import { typeClass } from './operator-types.js';
+import { withTestShape } from './shape.js';
 import {
   asBytes,
   asText,
@@ -54,9 +55,9 @@ function stringTest(op: BinaryOperator, c: string): ScalarTest {
     case '==':
     case 'in':
     case 'intersects':
-      return (v) => asText(v) === c;
+      return withTestShape((v) => asText(v) === c, { kind: 'string', op: 'eq', constant: c });
     case '!=':
-      return (v) => asText(v) !== c;
+      return withTestShape((v) => asText(v) !== c, { kind: 'string', op: 'ne', constant: c });
     case '<':
       return (v) => asText(v) < c;
     case '<=':
@@ -66,15 +67,15 @@ function stringTest(op: BinaryOperator, c: string): ScalarTest {
     case '>=':
       return (v) => asText(v) >= c;
     case 'contains':
-      return (v) => asText(v).includes(c);
+      return withTestShape((v) => asText(v).includes(c), { kind: 'string', op: 'contains', constant: c });
     case 'icontains': {
       const re = new RegExp(escapeRegExp(c), 'i');
       return (v) => re.test(asText(v));
     }
     case 'startswith':
-      return (v) => asText(v).startsWith(c);
+      return withTestShape((v) => asText(v).startsWith(c), { kind: 'string', op: 'startswith', constant: c });
     case 'endswith':
-      return (v) => asText(v).endsWith(c);
+      return withTestShape((v) => asText(v).endsWith(c), { kind: 'string', op: 'endswith', constant: c });
     case 'glob':
     case 'iglob': {
       const re = globToRegExp(c, op === 'iglob');
@@ -144,8 +145,8 @@ function boolTest(op: BinaryOperator, c: string): ScalarTest {
   const b = parseBoolConst(c);
   if (b === undefined) throw new ValueError(`'${c}' is not a boolean (true or false)`);
   const asBool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === 'true';
-  if (op === '!=') return (v) => asBool(v) !== b;
-  return (v) => asBool(v) === b;
+  if (op === '!=') return withTestShape((v) => asBool(v) !== b, { kind: 'bool', equal: false, constant: b });
+  return withTestShape((v) => asBool(v) === b, { kind: 'bool', equal: true, constant: b });
 }
 
 function ipTest(op: BinaryOperator, c: string): ScalarTest {
@@ -167,6 +168,16 @@ function numberTest(op: BinaryOperator, type: FieldType, c: string): ScalarTest 
     };
   }
   if (n === undefined) throw new ValueError(`'${c}' is not an integer`);
+  const test = numberCompare(op, n, c);
+  if (op === '==' || op === 'in' || op === 'intersects')
+    return withTestShape(test, { kind: 'number', op: '=', constant: n });
+  if (op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=') {
+    return withTestShape(test, { kind: 'number', op, constant: n });
+  }
+  return test;
+}
+
+function numberCompare(op: BinaryOperator, n: NumConst, c: string): ScalarTest {
   switch (op) {
     case '=':
     case '==':

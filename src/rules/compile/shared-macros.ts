@@ -7,6 +7,7 @@
 import type { EvalContext } from '../fields/types.js';
 import type { CompileWarning } from './context.js';
 import type { MacroCosts } from './cost.js';
+import { withShape } from './shape.js';
 
 type Predicate = (ctx: EvalContext) => boolean;
 
@@ -40,11 +41,14 @@ export class SharedMacros {
 export function memoisedPredicate(p: Predicate): Predicate {
   let lastCtx: EvalContext | undefined;
   let last = false;
-  return (ctx) => {
-    if (ctx === lastCtx) return last;
-    const v = p(ctx);
-    last = v;
-    lastCtx = ctx;
-    return v;
-  };
+  return withShape(
+    (ctx) => {
+      if (ctx === lastCtx) return last;
+      const v = p(ctx);
+      last = v;
+      lastCtx = ctx;
+      return v;
+    },
+    { kind: 'memo', part: p },
+  );
 }

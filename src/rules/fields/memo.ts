@@ -6,10 +6,18 @@
  */
 import type { EvalContext, Extractor, FieldValue } from './types.js';
 
+const unwrapped = new WeakMap<Extractor, Extractor>();
+
+/**
+ * The extractor a memoised one wraps, for callers that keep the value for the event themselves
+ * (generated rule code holds each field in a local), so they skip the memo's comparison.
+ */
+export const withoutMemo = (x: Extractor): Extractor => unwrapped.get(x) ?? x;
+
 export function memoised(extract: Extractor): Extractor {
   let lastCtx: EvalContext | undefined;
   let last: FieldValue;
-  return (ctx) => {
+  const m: Extractor = (ctx) => {
     if (ctx === lastCtx) return last;
     // An extractor that throws leaves the memo as it was.
     const v = extract(ctx);
@@ -17,4 +25,6 @@ export function memoised(extract: Extractor): Extractor {
     lastCtx = ctx;
     return v;
   };
+  unwrapped.set(m, extract);
+  return m;
 }

@@ -73,21 +73,23 @@ test('rules are indexed by event type; rules with no evt.type see every event', 
   assert.deepEqual(first, ['Opens hostname']);
 });
 
-test('a rule that throws is disabled with an error; the others keep firing', () => {
-  const engine = new RuleEngine(compileRuleset(loadRulesText(RULES, 'r.yaml'), throwing));
-  const state = new SystemState();
-  const ev = openat();
-  state.apply(ev);
-  const fired: string[] = [];
-  for (let i = 0; i < 3; i++) engine.evaluate({ event: ev, state }, (r) => fired.push(r.name));
-  assert.deepEqual(fired, ['Opens hostname', 'Opens hostname', 'Opens hostname']);
-  assert.deepEqual(
-    engine.failures.map((f) => [f.rule, f.error.message]),
-    [
-      ['Explodes', 'extractor bug'],
-      ['Every event', 'extractor bug'],
-    ],
-  );
-  assert.equal(engine.ruleCount, 2);
-  assert.equal(engine.hits.get('Opens hostname'), 3);
-});
+for (const evaluation of ['generated', 'closures'] as const) {
+  test(`a rule that throws is disabled with an error; the others keep firing (${evaluation})`, () => {
+    const engine = new RuleEngine(compileRuleset(loadRulesText(RULES, 'r.yaml'), throwing), 'all', evaluation);
+    const state = new SystemState();
+    const ev = openat();
+    state.apply(ev);
+    const fired: string[] = [];
+    for (let i = 0; i < 3; i++) engine.evaluate({ event: ev, state }, (r) => fired.push(r.name));
+    assert.deepEqual(fired, ['Opens hostname', 'Opens hostname', 'Opens hostname']);
+    assert.deepEqual(
+      engine.failures.map((f) => [f.rule, f.error.message]),
+      [
+        ['Explodes', 'extractor bug'],
+        ['Every event', 'extractor bug'],
+      ],
+    );
+    assert.equal(engine.ruleCount, 2);
+    assert.equal(engine.hits.get('Opens hostname'), 3);
+  });
+}

@@ -28,6 +28,7 @@ export function startLibc(env: NodeJS.ProcessEnv, warn: (line: string) => void):
   const workDir = mkdtempSync(join(tmpdir(), 'harrier-libc-'));
   const collector = new LibcCollector();
   const channel = openLibcChannel(workDir, { libraryPath, onRecord: collector.onRecord });
+  let closing: Promise<void> | undefined;
   const preload = [env.LD_PRELOAD, channel.env.LD_PRELOAD].filter((p) => p !== undefined && p !== '').join(':');
   return {
     env: { ...env, LD_PRELOAD: preload, HARRIER_LIBC_FIFO: channel.env.HARRIER_LIBC_FIFO },
@@ -35,15 +36,17 @@ export function startLibc(env: NodeJS.ProcessEnv, warn: (line: string) => void):
       collector,
       interposerPath: libraryPath,
       workDir,
-      close: async () => {
-        try {
-          await channel.close();
-          const malformed = channel.counters().malformed;
-          if (malformed > 0) warn(`harrier: ${malformed} malformed record(s) from the libc interposer were skipped`);
-        } finally {
-          rmSync(workDir, { recursive: true, force: true });
-        }
-      },
+      close: () => (closing ??= closeChannel()),
     },
   };
+
+  async function closeChannel(): Promise<void> {
+    try {
+      await channel.close();
+      const malformed = channel.counters().malformed;
+      if (malformed > 0) warn(`harrier: ${malformed} malformed record(s) from the libc interposer were skipped`);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }
 }

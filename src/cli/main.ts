@@ -2,6 +2,7 @@
  * The `harrier` command line: option parsing and dispatch only. Each command lives in
  * ./commands and wires the layers together.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildInfo } from '../findings/assessment.js';
 import { SENSOR_CHOICES } from '../sensors/select.js';
@@ -14,7 +15,7 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
-import { EXIT_HARRIER_ERROR, printError } from './errors.js';
+import { EXIT_HARRIER_ERROR, printError, UsageError } from './errors.js';
 import { checkReportSpecs, parseReportSpec, type ReportSpec } from './report-specs.js';
 import { DEFAULT_STORE } from './store.js';
 import { version } from './version.js';
@@ -33,6 +34,14 @@ function nonNegativeInt(value: string): number {
 
 function collectReport(value: string, previous: ReportSpec[]): ReportSpec[] {
   return [...previous, parseReportSpec(value)];
+}
+
+/** The first line of --token-file, else HARRIER_TOKEN. */
+function readToken(file: string | undefined): string | undefined {
+  if (file === undefined) return process.env.HARRIER_TOKEN || undefined;
+  const token = readFileSync(file, 'utf8').split('\n')[0]?.trim();
+  if (!token) throw new UsageError(`--token-file ${file} is empty`, 'put the token on its first line');
+  return token;
 }
 
 function checkedReports(specs: ReportSpec[]): ReportSpec[] {
@@ -121,6 +130,8 @@ program
   .option('--commit <sha>', 'the commit being built (detected in CI)')
   .option('--component <name>', 'what is being built, when one repository builds several (default: the repository)')
   .option('--no-libc', 'do not preload the libc interposer (no code-execution risks)')
+  .option('--server <url>', 'also record the run on a `harrier serve` collector (with --no-store: only there)')
+  .option('--token-file <file>', "the collector's bearer token (default: $HARRIER_TOKEN)")
   .passThroughOptions()
   .addHelpText(
     'after',
@@ -145,6 +156,8 @@ program
       ignoreFile: opts.ignoreFile,
       build: buildFlags(opts),
       libc: opts.libc !== false,
+      server: opts.server,
+      token: readToken(opts.tokenFile),
     });
   });
 

@@ -12,7 +12,7 @@ import type { ProcessInfo } from '../events/state/types.js';
 import { SummaryBuilder } from '../report/summary-builder.js';
 import type { RunSummary } from '../report/summary.js';
 import type { ExitStatus, Sensor, SensorSession, Target } from '../sensors/sensor.js';
-import type { ProcessRecord, RunWriter, Store, StoredEvent } from '../store/store.js';
+import type { ProcessRecord, RunRecorder, RunWriter, StoredEvent } from '../store/store.js';
 import { type AlertListener, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
 import { falcoAlertObject, severityOf } from '../rules/output/index.js';
 import type { BuildInfo } from '../findings/assessment.js';
@@ -33,7 +33,8 @@ export interface ObserveOptions {
   target: Extract<Target, { mode: 'command' }>;
   /** The command as the user typed it (argv[0] unresolved), for display and storage. */
   displayCommand: string[];
-  store?: Store;
+  /** Where the run is recorded (the store, a collector, or both). */
+  store?: RunRecorder;
   eventSink?: EventSink;
   harrierVersion: string;
   /** Called once the session has started, so the caller can forward signals to it. */

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { SensorSession } from '../sensors/sensor.js';
-import type { NewRun, RunWriter, Store } from '../store/store.js';
+import type { NewRun, RunRecorder, RunWriter } from '../store/store.js';
 
 /**
  * Events the store may hold unwritten before the pipeline waits for it: eBPF peaks above
@@ -15,7 +15,7 @@ export const STORE_BACKLOG_LIMIT = 200_000;
 
 export async function beginRecording(
   session: SensorSession,
-  store: Store | undefined,
+  store: RunRecorder | undefined,
   run: Omit<NewRun, 'hostname'>,
 ): Promise<RunWriter | undefined> {
   try {

@@ -4,24 +4,24 @@
  * client that retries through a restart carries on where its last acknowledged batch ended.
  */
 import type { ExitStatus } from '../sensors/sensor.js';
-import { StoreError, type NewRun, type RunWriter, type Store } from '../store/store.js';
+import { StoreError, type NewRun, type StoreRunWriter, type Store } from '../store/store.js';
 import { ApiError, notFound } from './errors.js';
 
 export class IngestWriters {
-  private readonly writers = new Map<string, RunWriter>();
+  private readonly writers = new Map<string, StoreRunWriter>();
   /** Resumptions under way, so concurrent first batches after a restart share one writer. */
-  private readonly resuming = new Map<string, Promise<RunWriter>>();
+  private readonly resuming = new Map<string, Promise<StoreRunWriter>>();
 
   constructor(private readonly store: Store) {}
 
-  async begin(run: NewRun): Promise<RunWriter> {
+  async begin(run: NewRun): Promise<StoreRunWriter> {
     const writer = await this.store.beginRun(run);
     this.writers.set(writer.runId, writer);
     return writer;
   }
 
   /** The run's writer; 404 for an unknown run, 409 for one that has finished. */
-  async writerFor(runId: string): Promise<RunWriter> {
+  async writerFor(runId: string): Promise<StoreRunWriter> {
     const open = this.writers.get(runId);
     if (open !== undefined) return open;
     let pending = this.resuming.get(runId);
@@ -55,7 +55,7 @@ export class IngestWriters {
     return total;
   }
 
-  private async resume(runId: string): Promise<RunWriter> {
+  private async resume(runId: string): Promise<StoreRunWriter> {
     // Exact ids only: a prefix that later became ambiguous must not send events to another run.
     const run = await this.store.getRun(runId);
     if (run?.id !== runId) throw notFound(`no run ${runId}`);

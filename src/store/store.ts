@@ -107,6 +107,12 @@ export interface RunWriter {
   upsertFindings(findings: FindingRecord[]): void;
   /** Writes everything buffered so far. */
   flush(): Promise<void>;
+  /** Flushes, records the outcome and marks the run complete (or incomplete when `partial`). */
+  finish(outcome: { endedAt: bigint; exit?: ExitStatus; summary: unknown; partial: boolean }): Promise<void>;
+}
+
+/** A store's own writer: it can also take acknowledged batches (the collector's ingest). */
+export interface StoreRunWriter extends RunWriter {
   /**
    * Writes `events` and records `batchId` in one transaction, after anything buffered before it,
    * and resolves once both are committed: a caller that acknowledges the batch on resolution
@@ -114,8 +120,6 @@ export interface RunWriter {
    * survives restarts) stores nothing and resolves with `duplicate: true`.
    */
   appendBatch(batchId: string, events: StoredEvent[]): Promise<BatchResult>;
-  /** Flushes, records the outcome and marks the run complete (or incomplete when `partial`). */
-  finish(outcome: { endedAt: bigint; exit?: ExitStatus; summary: unknown; partial: boolean }): Promise<void>;
 }
 
 export interface BatchResult {
@@ -193,15 +197,22 @@ export interface RunFilter {
   excludeId?: string;
 }
 
-export interface Store {
+/** Where a run is recorded while it happens: a Store, a remote collector, or several at once. */
+export interface RunRecorder {
+  /** Where the run goes (a file path or a URL), for messages. */
   readonly path: string;
   beginRun(run: NewRun): Promise<RunWriter>;
+}
+
+export interface Store extends RunRecorder {
+  readonly path: string;
+  beginRun(run: NewRun): Promise<StoreRunWriter>;
   /**
    * A writer that continues a run whose writer went away without finishing it (a collector that
    * restarted mid-ingest): sequence numbers carry on from the last stored event. Refuses a run
    * that finished or that has a writer in this store.
    */
-  resumeRun(runId: string): Promise<RunWriter>;
+  resumeRun(runId: string): Promise<StoreRunWriter>;
   /** Newest first. */
   listRuns(opts?: RunFilter): Promise<RunRecord[]>;
   /** Accepts a full id or a unique prefix; `last` names the newest run. */

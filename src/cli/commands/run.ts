@@ -17,7 +17,9 @@ import { styleFor } from '../../report/style.js';
 import { exitCodeFor, resolveExecutable } from '../../sensors/resolve-executable.js';
 import { type SensorChoice, selectSensor } from '../../sensors/select.js';
 import type { ExitStatus } from '../../sensors/sensor.js';
+import { RemoteRecorder } from '../../store/remote/remote-recorder.js';
 import type { Store } from '../../store/store.js';
+import { teeRecorder } from '../../store/tee.js';
 import type { RuleMatching } from '../../detect/rules/index.js';
 import { startLibc } from '../libc.js';
 import { findRepoRoot } from '../repo-root.js';
@@ -49,6 +51,10 @@ export interface RunOptions {
   build: BuildInfo;
   /** Preload the libc interposer (code-execution risks). */
   libc: boolean;
+  /** A `harrier serve` collector to record the run on, as well as (or, with --no-store, instead of) the store. */
+  server?: string;
+  /** The collector's token (`--token-file`, else HARRIER_TOKEN). */
+  token?: string;
 }
 
 /** The gate failed: the command succeeded but a finding fails `--fail-on`. */
@@ -82,12 +88,14 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
   const build = resolveBuildInfo(process.env, opts.build);
   const rules = opts.rules === false ? undefined : await loadRuleEngine(opts.rules, opts.ruleMatching);
   const { sensor, reason } = await selectSensor(opts.sensor, availableSensors());
+  const remote = opts.server === undefined ? undefined : new RemoteRecorder({ url: opts.server, token: opts.token });
   let store: Store | undefined;
   let eventSink: NdjsonEventSink | undefined;
   const warnings: string[] = [];
   let baseline: Baseline | undefined;
   try {
     if (opts.store !== false) store = await openStore(opts.store);
+    await remote?.check();
     // Read before any report is written: the baseline file may be the path this run reports to.
     if (opts.baseline !== undefined) baseline = await resolveBaseline(opts.baseline, store, { build }, warnings);
     if (opts.events) eventSink = await NdjsonEventSink.open(opts.events);
@@ -110,7 +118,7 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     ...(build !== undefined && { build }),
     ...(libc !== undefined && { libc: libc.side }),
     rules,
-    store,
+    store: teeRecorder([store, remote].filter((r): r is Store | RemoteRecorder => r !== undefined)),
     eventSink,
     harrierVersion: version,
     onSensorFailure: (_e, pid) => {
@@ -161,6 +169,8 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     return assessment.gate.failed ? EXIT_GATE_FAILED : 0;
   } finally {
     for (const sig of FORWARDED) process.off(sig, onSignal);
+    // Closed here too when the run failed part-way: an open FIFO would keep Harrier alive.
+    await libc?.side.close();
     await store?.close();
   }
 }

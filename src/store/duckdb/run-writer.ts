@@ -27,7 +27,7 @@ import {
   type BatchResult,
   type FindingRecord,
   type ProcessRecord,
-  type RunWriter,
+  type StoreRunWriter,
   type StoredEvent,
 } from '../store.js';
 import { encodeArgs, encodeJson } from './codec.js';
@@ -155,7 +155,7 @@ function appendInt64(a: DuckDBAppender, n: number): void {
   else a.appendBigInt(BigInt(n));
 }
 
-export class DuckDbRunWriter implements RunWriter {
+export class DuckDbRunWriter implements StoreRunWriter {
   private buffer: StoredEvent[] = [];
   /** Events taken from the buffer by the write in progress. */
   private inFlight = 0;

@@ -29,7 +29,7 @@ import {
   type RunFilter,
   type RunRecord,
   type RunStatus,
-  type RunWriter,
+  type StoreRunWriter,
   type Store,
   type StoreStats,
 } from '../store.js';
@@ -87,7 +87,7 @@ export class DuckDbStore implements Store {
     private readonly onClose: () => void,
   ) {}
 
-  async beginRun(run: NewRun): Promise<RunWriter> {
+  async beginRun(run: NewRun): Promise<StoreRunWriter> {
     this.assertOpen();
     if (this.readOnly) throw new StoreError(`store ${this.path} is open read-only; cannot record a run`);
     const conn = await this.instance.connect();
@@ -120,7 +120,7 @@ export class DuckDbStore implements Store {
     }
   }
 
-  async resumeRun(runId: string): Promise<RunWriter> {
+  async resumeRun(runId: string): Promise<StoreRunWriter> {
     this.assertOpen();
     if (this.readOnly) throw new StoreError(`store ${this.path} is open read-only; cannot record a run`);
     const run = (await this.queryRuns(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [runId]))[0];

@@ -1,0 +1,246 @@
+/**
+ * Recording a run on a `harrier serve` collector instead of (or as well as) a local store: the
+ * same RunWriter the pipeline already feeds, speaking the ingest API (docs/api.md).
+ *
+ * Events go as NDJSON batches, each with an idempotency key, so a batch retried after a lost
+ * answer or a collector restart is stored once. 429 and network errors are retried with
+ * backoff; while the collector is away events wait in a bounded buffer, and what does not fit
+ * is counted and reported with the next batch (`?dropped=N`), never silently lost.
+ */
+import { eventToJson } from '../../events/json.js';
+import {
+  type FindingRecord,
+  type NewRun,
+  type ProcessRecord,
+  type RunWriter,
+  type StoredEvent,
+  StoreError,
+} from '../store.js';
+
+export interface RemoteOptions {
+  /** The collector's base URL (`http://collector:7777`). */
+  url: string;
+  token?: string;
+  /** Events per batch. */
+  batchEvents?: number;
+  /** Events kept while the collector cannot take them; beyond this they are dropped and counted. */
+  bufferEvents?: number;
+  /** Attempts per request before giving up on the collector for this run. */
+  attempts?: number;
+  /** First retry delay; doubles each attempt (a 429's Retry-After wins). */
+  backoffMs?: number;
+  /** A partial batch is sent after this long, so a collector shows a slow run as it goes. */
+  intervalMs?: number;
+}
+
+const DEFAULTS = { batchEvents: 10_000, bufferEvents: 500_000, attempts: 8, backoffMs: 200, intervalMs: 1000 };
+
+const HINT = 'check --server URL and that `harrier serve` is running there (and --token / HARRIER_TOKEN)';
+
+const TOKEN_HINT = 'pass the token the server was started with (--token-file or HARRIER_TOKEN)';
+
+const bearer = (token: string | undefined): Record<string, string> =>
+  token === undefined ? {} : { authorization: `Bearer ${token}` };
+
+type Json = (value: unknown) => string;
+const json: Json = (value) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+
+export class RemoteRecorder {
+  private readonly opts: Required<Omit<RemoteOptions, 'token'>> & { token?: string };
+
+  constructor(opts: RemoteOptions) {
+    this.opts = { ...DEFAULTS, ...opts, url: opts.url.replace(/\/+$/, '') };
+  }
+
+  get path(): string {
+    return this.opts.url;
+  }
+
+  /** Fails now, before the command runs, when the collector cannot be reached or refuses the token. */
+  async check(): Promise<void> {
+    await send({ ...this.opts, attempts: 2 }, '/healthz', 'GET', 'application/json', undefined);
+    // An empty run is refused by validation (400), which the server checks only after the token:
+    // a 401 here means the token is wrong, without creating anything.
+    const probe = await fetch(`${this.opts.url}/api/v1/ingest/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(this.opts.token) },
+      body: '{}',
+    });
+    await probe.body?.cancel();
+    if (probe.status === 401 || probe.status === 403) {
+      throw new StoreError(`the collector at ${this.opts.url} refused the token (HTTP ${probe.status})`, TOKEN_HINT);
+    }
+  }
+
+  async beginRun(run: NewRun): Promise<RunWriter> {
+    const body = { ...run, startedAt: run.startedAt.toString() };
+    const res = await send(this.opts, '/api/v1/ingest/runs', 'POST', 'application/json', json(body));
+    const { id } = (await res.json()) as { id?: unknown };
+    if (typeof id !== 'string')
+      throw new StoreError(`the collector at ${this.opts.url} answered without a run id`, HINT);
+    return new RemoteRunWriter(id, this.opts);
+  }
+}
+
+class RemoteRunWriter implements RunWriter {
+  private lines: string[] = [];
+  private batchNo = 0;
+  private dropped = 0;
+  private readonly findings = new Map<string, FindingRecord>();
+  private readonly processes = new Map<number, ProcessRecord>();
+  private sending: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly runId: string,
+    private readonly opts: Required<Omit<RemoteOptions, 'token'>> & { token?: string },
+  ) {}
+
+  appendEvents(events: StoredEvent[]): void {
+    for (const s of events) {
+      if (this.lines.length >= this.opts.bufferEvents) {
+        this.dropped++;
+        continue;
+      }
+      const line: Record<string, unknown> = { ...eventToJson(s.event) };
+      if (s.path !== undefined) line.path = s.path;
+      if (s.path2 !== undefined) line.path2 = s.path2;
+      if (s.endpoint !== undefined) line.endpoint = s.endpoint;
+      this.lines.push(JSON.stringify(line));
+    }
+    if (this.lines.length >= this.opts.batchEvents) this.sending = this.sending.then(() => this.sendFull());
+    else if (this.lines.length > 0 && this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.sending = this.sending.then(() => this.sendAll());
+      }, this.opts.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  backlog(): number {
+    return this.lines.length;
+  }
+
+  upsertProcesses(processes: ProcessRecord[]): void {
+    for (const p of processes) this.processes.set(p.pid, p);
+  }
+
+  upsertFindings(findings: FindingRecord[]): void {
+    for (const f of findings) this.findings.set(f.id, f);
+  }
+
+  async flush(): Promise<void> {
+    this.sending = this.sending.then(() => this.sendAll());
+    await this.sending;
+    if (this.failure) throw this.failure;
+  }
+
+  async finish(outcome: { endedAt: bigint; exit?: unknown; summary: unknown; partial: boolean }): Promise<void> {
+    clearTimeout(this.timer);
+    await this.flush();
+    const base = `/api/v1/ingest/runs/${this.runId}`;
+    const findings = [...this.findings.values()].map((f) => ({
+      ...f,
+      firstTs: f.firstTs.toString(),
+      lastTs: f.lastTs.toString(),
+    }));
+    for (let i = 0; i < findings.length; i += 10_000) {
+      await send(this.opts, `${base}/findings`, 'POST', 'application/json', json(findings.slice(i, i + 10_000)));
+    }
+    const body = {
+      endedAt: outcome.endedAt.toString(),
+      partial: outcome.partial || this.dropped > 0,
+      ...(outcome.exit !== undefined && { exit: outcome.exit }),
+      summary: outcome.summary,
+      processes: [...this.processes.values()],
+    };
+    await send(this.opts, `${base}/finish`, 'POST', 'application/json', json(body));
+  }
+
+  /** Events the collector never got because the buffer was full while it was away. */
+  get droppedEvents(): number {
+    return this.dropped;
+  }
+
+  private async sendFull(): Promise<void> {
+    while (this.lines.length >= this.opts.batchEvents && !this.failure) await this.sendBatch();
+  }
+
+  private async sendAll(): Promise<void> {
+    while (this.lines.length > 0 && !this.failure) await this.sendBatch();
+  }
+
+  private async sendBatch(): Promise<void> {
+    const batch = this.lines.slice(0, this.opts.batchEvents);
+    const key = `${this.runId}-${++this.batchNo}`;
+    const dropped = this.dropped;
+    const query = dropped > 0 ? `?dropped=${dropped}` : '';
+    try {
+      await send(
+        this.opts,
+        `/api/v1/ingest/runs/${this.runId}/events${query}`,
+        'POST',
+        'application/x-ndjson',
+        batch.join('\n') + '\n',
+        key,
+      );
+      this.lines = this.lines.slice(batch.length);
+    } catch (e) {
+      // Keep the events for a later flush; the run goes on. finish() will report the failure.
+      this.failure = e as Error;
+    }
+  }
+}
+
+/** One request, retried on 429, 5xx and network errors with backoff. */
+async function send(
+  opts: Required<Omit<RemoteOptions, 'token'>> & { token?: string },
+  path: string,
+  method: string,
+  contentType: string,
+  body: string | undefined,
+  idempotencyKey?: string,
+): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  Object.assign(headers, bearer(opts.token));
+  if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+  let delay = opts.backoffMs;
+  let last = '';
+  for (let attempt = 1; attempt <= opts.attempts; attempt++) {
+    let res: Response | undefined;
+    try {
+      res = await fetch(opts.url + path, { method, headers, body });
+    } catch (e) {
+      last = (e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    }
+    if (res !== undefined) {
+      if (res.ok) return res;
+      const text = await res.text();
+      last = `HTTP ${res.status}: ${errorMessage(text)}`;
+      if (res.status === 401 || res.status === 403) {
+        throw new StoreError(
+          `the collector at ${opts.url} refused the token (${last})`,
+          'pass the token the server was started with (--token-file or HARRIER_TOKEN)',
+        );
+      }
+      if (res.status !== 429 && res.status < 500)
+        throw new StoreError(`the collector at ${opts.url} rejected ${path}: ${last}`, HINT);
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (Number.isFinite(retryAfter) && retryAfter > 0) delay = retryAfter * 1000;
+    }
+    if (attempt < opts.attempts) await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 10_000);
+  }
+  throw new StoreError(`cannot reach the collector at ${opts.url} (${last})`, HINT);
+}
+
+function errorMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: string } };
+    return body.error?.message ?? text.slice(0, 200);
+  } catch {
+    return text.slice(0, 200);
+  }
+}

@@ -169,7 +169,10 @@ test('the dashboard: runs list, a run’s process tree and findings, and the com
   await childToggle.focus();
   await page.keyboard.press('Enter');
   assert.equal(await childToggle.getAttribute('aria-expanded'), 'true');
-  assert.match((await childToggle.locator('xpath=following-sibling::dl').textContent()) ?? '', /\/etc\/shadow/);
+  // Its files come from the events API on expansion: cat opened the shadow file.
+  const childFiles = childToggle.locator('xpath=following-sibling::dl').locator('.touched.files');
+  await childFiles.waitFor();
+  assert.match((await childFiles.textContent()) ?? '', /\/etc\/shadow.*openat/);
 
   // Findings: the shadow read's evidence opens; the severity filter hides what it should.
   const shadow = headFindings.findings.find((f) => /password|shadow/i.test(f.title));

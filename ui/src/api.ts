@@ -75,6 +75,10 @@ export interface Comparison {
 export interface EventRecord {
   ts: string;
   type: string;
+  /** The file and remote/bound address the event concerns, when the server resolved one. */
+  path?: string;
+  path2?: string;
+  endpoint?: string;
 }
 
 export class ApiFailure extends Error {}
@@ -105,6 +109,9 @@ export const api = {
     get<{ findings: Finding[] }>(
       `/api/v1/runs/${enc(id)}/findings${severities && severities.length > 0 ? `?severity=${severities.join(',')}` : ''}`,
     ).then((b) => b.findings),
+  /** One process's events (a page of up to 10,000): what it opened and where it connected. */
+  processEvents: (id: string, pid: number) =>
+    get<{ events: EventRecord[]; next: string | null }>(`/api/v1/runs/${enc(id)}/events?pid=${pid}&limit=10000`),
   compare: (base: string, head: string) => get<Comparison>(`/api/v1/compare?base=${enc(base)}&head=${enc(head)}`),
   /**
    * Every event's time and type, streamed as NDJSON so a big run is not one huge JSON document;

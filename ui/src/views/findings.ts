@@ -38,7 +38,7 @@ function evidence(f: Finding): HTMLElement {
   if (ev.process !== undefined) {
     facts.push(
       h('dt', {}, 'process'),
-      h('dd', {}, h('code', {}, `${ev.process.pid} ${ev.process.args.join(' ') || ev.process.exePath}`)),
+      h('dd', {}, h('code', {}, `${ev.process.pid} ${ev.process.exePath} ${ev.process.args.join(' ')}`)),
     );
     if (ev.process.user !== undefined) facts.push(h('dt', {}, 'user'), h('dd', {}, ev.process.user));
   }

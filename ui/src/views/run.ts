@@ -55,7 +55,7 @@ export async function runView(root: HTMLElement, id: string): Promise<void> {
   );
   try {
     const procs = await api.processTree(run.id);
-    clear(tree, h('h2', { id: 'tree-h' }, 'Processes'), processTree(procs));
+    clear(tree, h('h2', { id: 'tree-h' }, 'Processes'), processTree(run.id, procs));
   } catch (e) {
     clear(tree, h('h2', { id: 'tree-h' }, 'Processes'), errorBox(e));
   }

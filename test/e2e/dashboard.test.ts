@@ -149,6 +149,12 @@ test('the dashboard: runs list, a run’s process tree and findings, and the com
     String(headFindings.findings.length),
   );
   assert.match((await headRow.textContent()) ?? '', /demo.*2.*main/);
+  // Against the previous build of the same component and branch: the API's count of new findings.
+  const novelty = await api<CompareJson>(`/api/v1/compare?base=${base.id}&head=${head.id}`);
+  const badge = headRow.locator('.novelty');
+  await badge.waitFor();
+  assert.equal(await badge.getAttribute('data-new'), String(novelty.findings.new.length));
+  assert.equal(await page.locator(`tr[data-run="${base.id}"] .novelty`).count(), 0, 'build 1 has no earlier build');
   await screenshot(page, 'dashboard-runs.png');
 
   // Run view: the process tree's root is the shell; expanding it shows its exe, user and children.

@@ -14,6 +14,39 @@ function severityCounts(findings: Finding[]): HTMLElement {
   return h('span', { class: 'badges', 'data-findings': findings.length }, badges.length > 0 ? badges : 'none');
 }
 
+/** The run before `i` of the same component and branch (the list is newest first), if any. */
+function previousBuild(runs: Run[], i: number): Run | undefined {
+  const run = runs[i];
+  if (run?.build?.component === undefined && run?.build?.branch === undefined) return undefined;
+  return runs
+    .slice(i + 1)
+    .find((r) => r.build?.component === run.build?.component && r.build?.branch === run.build?.branch);
+}
+
+/** Filled after the table is shown: one comparison per run that has an earlier build. */
+async function fillNovelty(cell: HTMLElement, base: Run, head: Run): Promise<void> {
+  try {
+    const c = await api.compare(base.id, head.id);
+    const n = c.findings.new.length;
+    clear(
+      cell,
+      h(
+        'a',
+        {
+          href: `#/compare?base=${base.id}&head=${head.id}`,
+          class: n > 0 ? 'novelty has-new' : 'novelty',
+          'data-new': n,
+          title: `compared with ${base.id}`,
+        },
+        n > 0 ? `${n} new` : 'no new',
+        c.findings.fixed.length > 0 ? `, ${c.findings.fixed.length} fixed` : '',
+      ),
+    );
+  } catch {
+    clear(cell, '?');
+  }
+}
+
 export async function runsView(root: HTMLElement): Promise<void> {
   clear(root, h('h1', {}, 'Runs'), h('p', {}, 'Loading…'));
   let runs: Run[];
@@ -31,6 +64,9 @@ export async function runsView(root: HTMLElement): Promise<void> {
   const findings = await Promise.all(runs.map((r) => api.findings(r.id).catch(() => null)));
   const rows = runs.map((run, i) => {
     const f = findings[i];
+    const previous = previousBuild(runs, i);
+    const novelty = h('td', { class: 'novelty-cell' }, previous === undefined ? '—' : '…');
+    if (previous !== undefined) void fillNovelty(novelty, previous, run);
     return h(
       'tr',
       { 'data-run': run.id },
@@ -43,6 +79,7 @@ export async function runsView(root: HTMLElement): Promise<void> {
       h('td', {}, new Date(run.startedAt).toLocaleString()),
       h('td', { class: 'num' }, run.events),
       h('td', {}, f === null || f === undefined ? '?' : severityCounts(f)),
+      novelty,
     );
   });
   clear(
@@ -60,9 +97,18 @@ export async function runsView(root: HTMLElement): Promise<void> {
           h(
             'tr',
             {},
-            ['Run', 'Component', 'Build', 'Branch', 'Command', 'Status', 'Started', 'Events', 'Findings'].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
+            [
+              'Run',
+              'Component',
+              'Build',
+              'Branch',
+              'Command',
+              'Status',
+              'Started',
+              'Events',
+              'Findings',
+              'vs previous build',
+            ].map((t) => h('th', { scope: 'col' }, t)),
           ),
         ),
         h('tbody', {}, rows),

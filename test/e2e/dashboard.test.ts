@@ -128,6 +128,7 @@ test('the dashboard: runs list, a run’s process tree and findings, and the com
   }
   assert.ok(browser !== undefined && server !== undefined);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000); // fail in seconds, not playwright's 30
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
@@ -242,4 +243,61 @@ test('a path outside the API gets the dashboard (SPA fallback); an unknown API p
   const missing = await getJson<{ error: { code: string } }>(`${server?.url}/api/v1/nope`);
   assert.equal(missing.status, 404);
   assert.equal(missing.body.error.code, 'not_found');
+});
+
+test('a run being ingested: the run view follows it live, showing new findings and its completion', async (t) => {
+  if (!haveChromium) {
+    t.skip(`${CHROMIUM} is not installed`);
+    return;
+  }
+  assert.ok(browser !== undefined && server !== undefined);
+  const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+    const res = await getJson<Record<string, unknown>>(`${server?.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.ok(res.status === 200 || res.status === 201, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const now = () => String(BigInt(Date.now()) * 1_000_000n);
+  const created = await post('/api/v1/ingest/runs', {
+    command: ['make', 'test'],
+    cwd: '/src',
+    sensor: 'ebpf',
+    hostname: 'ci-live',
+    startedAt: now(),
+    harrierVersion: '0.1.0',
+  });
+  const runId = String(created.id);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000); // fail in seconds, not playwright's 30
+  await page.goto(`${server.url}/#/runs/${runId}`);
+  await page.locator('.live[data-connected]').waitFor();
+
+  await post(`/api/v1/ingest/runs/${runId}/findings`, [
+    {
+      id: 'f-live',
+      ruleId: 'Live Test Rule',
+      kind: 'rule',
+      severity: 'high',
+      title: 'Arrived while the page was open',
+      message: 'sent by the test after the page loaded',
+      fingerprint: 'live-test',
+      count: 1,
+      firstTs: now(),
+      lastTs: now(),
+    },
+  ]);
+  await page.locator('.finding-toggle[data-finding="f-live"]').waitFor();
+  await screenshot(page, 'dashboard-live.png');
+
+  await post(`/api/v1/ingest/runs/${runId}/finish`, {
+    endedAt: now(),
+    partial: false,
+    exit: { kind: 'exited', code: 0 },
+  });
+  await page.locator('.live').waitFor({ state: 'detached' });
+  await page.locator('.run-facts dd', { hasText: /^complete$/ }).waitFor();
+  await page.close();
 });

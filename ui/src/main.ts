@@ -1,12 +1,14 @@
 /** The dashboard's router: `#/` runs, `#/runs/ID` one run, `#/compare?base=A&head=B`. */
 import './style.css';
 import { compareView } from './views/compare.js';
+import { stopLive } from './views/live.js';
 import { runView } from './views/run.js';
 import { runsView } from './views/runs.js';
 
 const root = document.getElementById('app') as HTMLElement;
 
 async function route(): Promise<void> {
+  stopLive();
   const [path = '/', query = ''] = location.hash.replace(/^#/, '').split('?');
   const run = /^\/runs\/([^/]+)$/.exec(path);
   document.querySelectorAll('nav a').forEach((a) => {

@@ -2,6 +2,7 @@
 import { api, type Run } from '../api.js';
 import { clear, errorBox, formatDuration, h } from '../dom.js';
 import { findingsPanel } from './findings.js';
+import { liveBanner } from './live.js';
 import { processTree } from './process-tree.js';
 import { timelinePanel } from './timeline.js';
 
@@ -45,12 +46,26 @@ export async function runView(root: HTMLElement, id: string): Promise<void> {
     h('h2', { id: 'tree-h' }, 'Processes'),
     h('p', {}, 'Loading…'),
   );
+  let findings = findingsPanel(run.id);
+  const live =
+    run.status === 'running'
+      ? liveBanner(run.id, {
+          onFindings: () => {
+            const fresh = findingsPanel(run.id);
+            findings.replaceWith(fresh);
+            findings = fresh;
+          },
+          // Finished: show the whole run as stored (status, processes, timeline).
+          onFinished: () => void runView(root, run.id),
+        })
+      : null;
   clear(
     root,
     h('h1', {}, `Run ${run.id}`),
+    live,
     h('p', {}, h('a', { href: `#/compare?head=${run.id}` }, 'Compare with another run…')),
     facts(run),
-    h('div', { class: 'run-grid' }, tree, findingsPanel(run.id)),
+    h('div', { class: 'run-grid' }, tree, findings),
     timelinePanel(run.id, run.startedAtNs),
   );
   try {

@@ -46,6 +46,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
     npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
+# The dashboard `harrier serve` shows at / (ui/ → ui/dist); rebuilt when its sources changed.
+if [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html ui/tsconfig.json package-lock.json -newer ui/dist/index.html 2>/dev/null | head -1)" ]; then
+  say "building the dashboard (ui/)"
+  npm run -s build:ui >/dev/null
+fi
+
 if [ -f native/probe/Makefile ]; then
   if command -v clang >/dev/null && [ -r /sys/kernel/btf/vmlinux ]; then
     say "building the eBPF probe (native/probe)"

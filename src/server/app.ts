@@ -18,6 +18,7 @@ import { INGEST_BODY_LIMIT, ingestRoutes } from './routes/ingest.js';
 import { liveRoutes } from './routes/live.js';
 import { runRoutes } from './routes/runs.js';
 import { statsRoutes } from './routes/stats.js';
+import { DEFAULT_UI_DIR, uiRoutes } from './routes/ui.js';
 import { validatorCompiler } from './validation.js';
 
 export interface ServerOptions {
@@ -28,6 +29,8 @@ export interface ServerOptions {
   queryNeedsToken: boolean;
   /** Where 5xx details go (never to the client). */
   logError: (message: string) => void;
+  /** The built dashboard (default: the package's `ui/dist`). */
+  uiDir?: string;
 }
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
@@ -60,5 +63,6 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   compareRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
+  uiRoutes(app, opts.uiDir ?? DEFAULT_UI_DIR);
   return app;
 }

@@ -1,0 +1,303 @@
+/**
+ * The dashboard in a real browser: a store filled by real `harrier run`s, a real `harrier serve`,
+ * and Debian's Chromium driven by playwright-core through the runs list, a run's process tree
+ * and findings, and the comparison of two builds, whose counts must match the API's. A
+ * screenshot of each main view goes to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot, runHarrier, tempDir } from '../helpers/harrier.js';
+import { getJson, startServer, type ServerProcess } from '../helpers/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const artifacts = join(repoRoot, 'test-artifacts');
+const dir = tempDir('harrier-dashboard-');
+const store = join(dir, 'runs.duckdb');
+
+interface RunJson {
+  id: string;
+  build?: { buildId?: string };
+}
+interface ProcessJson {
+  pid: number;
+  exePath: string;
+  children: ProcessJson[];
+}
+interface FindingJson {
+  id: string;
+  severity: string;
+  title: string;
+}
+interface CompareJson {
+  findings: { new: FindingJson[]; fixed: FindingJson[]; unchanged: FindingJson[] };
+  processes: { appeared: string[]; vanished: string[] };
+}
+
+let server: ServerProcess | undefined;
+let browser: Browser | undefined;
+let base: RunJson;
+let head: RunJson;
+
+async function api<T>(path: string): Promise<T> {
+  const res = await getJson<T>(`${server?.url}${path}`);
+  assert.equal(res.status, 200, `${path}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, name), fullPage: true });
+}
+
+/** The page must not scroll sideways: the layout fits the viewport (tables scroll inside their box). */
+async function assertNoHorizontalScroll(page: Page): Promise<void> {
+  // The callbacks run in the page; strings, because this project's Node types have no DOM.
+  const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>(
+    '({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })',
+  );
+  assert.ok(scroll <= width, `the page is ${scroll}px wide in a ${width}px window`);
+}
+
+const haveChromium = existsSync(CHROMIUM);
+
+before(async () => {
+  if (!haveChromium) return;
+  if (!existsSync(join(repoRoot, 'ui/dist/index.html'))) {
+    const built = spawnSync('npm', ['run', '-s', 'build:ui'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(built.status, 0, `npm run build:ui failed: ${built.stderr}`);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  // Two builds of one component: the second also reads the shadow file (a rule finding) and runs ls.
+  const builds: [string, string][] = [
+    ['1', 'cat /etc/hostname > /dev/null'],
+    ['2', 'cat /etc/hostname /etc/shadow > /dev/null 2>&1; ls / > /dev/null'],
+  ];
+  for (const [build, script] of builds) {
+    const r = await runHarrier([
+      'run',
+      '--store',
+      store,
+      '--no-libc',
+      '-q',
+      '--component',
+      'demo',
+      '--branch',
+      'main',
+      '--build-id',
+      build,
+      '--',
+      'sh',
+      '-c',
+      script,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  server = await startServer(['--store', store]);
+  const { runs } = await api<{ runs: RunJson[] }>('/api/v1/runs');
+  assert.equal(runs.length, 2);
+  [head, base] = runs as [RunJson, RunJson]; // newest first
+  assert.equal(head.build?.buildId, '2');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // As root Chromium needs --no-sandbox; the rest keep it off a network this machine does not have.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the dashboard: runs list, a run’s process tree and findings, and the comparison of two builds', async (t) => {
+  if (!haveChromium) {
+    t.skip(`${CHROMIUM} is not installed (scripts/setup.sh installs Debian's chromium)`);
+    return;
+  }
+  assert.ok(browser !== undefined && server !== undefined);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000); // fail in seconds, not playwright's 30
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+
+  // Runs list: both runs with their build metadata; the head run's finding counted by severity.
+  await page.goto(`${server.url}/`);
+  await page.locator('tr[data-run] [data-findings]').nth(1).waitFor();
+  assert.deepEqual(
+    await page.locator('tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run'))),
+    [head.id, base.id],
+  );
+  const headFindings = await api<{ findings: FindingJson[] }>(`/api/v1/runs/${head.id}/findings`);
+  assert.ok(headFindings.findings.length > 0, 'reading /etc/shadow gives a finding');
+  const headRow = page.locator(`tr[data-run="${head.id}"]`);
+  assert.equal(
+    await headRow.locator('[data-findings]').getAttribute('data-findings'),
+    String(headFindings.findings.length),
+  );
+  assert.match((await headRow.textContent()) ?? '', /demo.*2.*main/);
+  // Against the previous build of the same component and branch: the API's count of new findings.
+  const novelty = await api<CompareJson>(`/api/v1/compare?base=${base.id}&head=${head.id}`);
+  const badge = headRow.locator('.novelty');
+  await badge.waitFor();
+  assert.equal(await badge.getAttribute('data-new'), String(novelty.findings.new.length));
+  assert.equal(await page.locator(`tr[data-run="${base.id}"] .novelty`).count(), 0, 'build 1 has no earlier build');
+  await screenshot(page, 'dashboard-runs.png');
+
+  // Run view: the process tree's root is the shell; expanding it shows its exe, user and children.
+  await headRow.locator('a.run-link').click();
+  const tree = await api<{ tree: ProcessJson[] }>(`/api/v1/runs/${head.id}/processes?tree=1`);
+  const root = tree.tree[0];
+  assert.ok(root !== undefined);
+  const rootToggle = page.locator(`.proc-toggle[data-pid="${root.pid}"]`);
+  await rootToggle.click();
+  assert.equal(await rootToggle.getAttribute('aria-expanded'), 'true');
+  const rootDetail = page.locator('.proc-tree > li > .proc-detail').first();
+  assert.ok(await rootDetail.isVisible());
+  assert.match((await rootDetail.textContent()) ?? '', new RegExp(`exe${root.exePath}.*user\\w+ \\(uid`));
+  const child = root.children.find((c) => c.exePath.endsWith('/cat'));
+  assert.ok(child !== undefined, 'cat ran under the shell');
+  // A child by keyboard: focus its button and press Enter.
+  const childToggle = page.locator(`.proc-toggle[data-pid="${child.pid}"]`);
+  await childToggle.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await childToggle.getAttribute('aria-expanded'), 'true');
+  // Its files come from the events API on expansion: cat opened the shadow file.
+  const childFiles = childToggle.locator('xpath=following-sibling::dl').locator('.touched.files');
+  await childFiles.waitFor();
+  assert.match((await childFiles.textContent()) ?? '', /\/etc\/shadow.*openat/);
+
+  // Findings: the shadow read's evidence opens; the severity filter hides what it should.
+  const shadow = headFindings.findings.find((f) => /password|shadow/i.test(f.title));
+  assert.ok(shadow !== undefined, `a finding about the shadow file among ${JSON.stringify(headFindings.findings)}`);
+  const findingToggle = page.locator(`.finding-toggle[data-finding="${shadow.id}"]`);
+  await findingToggle.click();
+  const evidence = findingToggle.locator('xpath=following-sibling::div[contains(@class,"evidence")]');
+  assert.ok(await evidence.isVisible());
+  assert.match((await evidence.textContent()) ?? '', /\/etc\/shadow/);
+  await page.locator('.chart canvas').first().waitFor();
+  await screenshot(page, 'dashboard-run.png');
+
+  await page.locator(`.filter[data-severity="${shadow.severity}"]`).click();
+  const others = headFindings.findings.filter((f) => f.severity !== shadow.severity).length;
+  await page.waitForFunction(`document.querySelector('.finding-toggle[data-finding="${shadow.id}"]') === null`);
+  assert.equal(await page.locator('.finding-toggle').count(), others);
+
+  await page.setViewportSize({ width: 800, height: 800 });
+  await assertNoHorizontalScroll(page);
+  await screenshot(page, 'dashboard-run-800.png');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Compare: pick the two builds in the form; the counts must be the API's.
+  await page.getByRole('link', { name: 'Compare', exact: true }).click();
+  await page.locator('select#base').selectOption(base.id);
+  await page.locator('select#head').selectOption(head.id);
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.waitForFunction(`location.hash.includes('head=${head.id}')`);
+  await page.locator('.compare-result').waitFor();
+  const cmp = await api<CompareJson>(`/api/v1/compare?base=${base.id}&head=${head.id}`);
+  assert.ok(cmp.findings.new.length > 0, 'the shadow read is new in build 2');
+  for (const key of ['new', 'fixed', 'unchanged'] as const) {
+    assert.equal(
+      await page.locator(`.cmp-${key}`).getAttribute('data-count'),
+      String(cmp.findings[key].length),
+      `${key} findings`,
+    );
+  }
+  const appeared = await page.locator('.proc-appeared li').allTextContents();
+  assert.deepEqual(appeared, cmp.processes.appeared);
+  assert.ok(
+    appeared.some((p) => p.endsWith('/ls')),
+    'ls ran only in build 2',
+  );
+  await screenshot(page, 'dashboard-compare.png');
+  await page.setViewportSize({ width: 800, height: 800 });
+  await assertNoHorizontalScroll(page);
+
+  assert.deepEqual(pageErrors, [], 'no errors in the page');
+  await page.close();
+});
+
+test('a path outside the API gets the dashboard (SPA fallback); an unknown API path keeps its JSON 404', async (t) => {
+  if (!haveChromium) {
+    t.skip(`${CHROMIUM} is not installed`);
+    return;
+  }
+  const page = await fetch(`${server?.url}/runs/anything`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<div id="app"|<main id="app"/);
+  const missing = await getJson<{ error: { code: string } }>(`${server?.url}/api/v1/nope`);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.error.code, 'not_found');
+});
+
+test('a run being ingested: the run view follows it live, showing new findings and its completion', async (t) => {
+  if (!haveChromium) {
+    t.skip(`${CHROMIUM} is not installed`);
+    return;
+  }
+  assert.ok(browser !== undefined && server !== undefined);
+  const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+    const res = await getJson<Record<string, unknown>>(`${server?.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.ok(res.status === 200 || res.status === 201, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const now = () => String(BigInt(Date.now()) * 1_000_000n);
+  const created = await post('/api/v1/ingest/runs', {
+    command: ['make', 'test'],
+    cwd: '/src',
+    sensor: 'ebpf',
+    hostname: 'ci-live',
+    startedAt: now(),
+    harrierVersion: '0.1.0',
+  });
+  const runId = String(created.id);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000); // fail in seconds, not playwright's 30
+  await page.goto(`${server.url}/#/runs/${runId}`);
+  await page.locator('.live[data-connected]').waitFor();
+
+  await post(`/api/v1/ingest/runs/${runId}/findings`, [
+    {
+      id: 'f-live',
+      ruleId: 'Live Test Rule',
+      kind: 'rule',
+      severity: 'high',
+      title: 'Arrived while the page was open',
+      message: 'sent by the test after the page loaded',
+      fingerprint: 'live-test',
+      count: 1,
+      firstTs: now(),
+      lastTs: now(),
+    },
+  ]);
+  await page.locator('.finding-toggle[data-finding="f-live"]').waitFor();
+  await screenshot(page, 'dashboard-live.png');
+
+  await post(`/api/v1/ingest/runs/${runId}/finish`, {
+    endedAt: now(),
+    partial: false,
+    exit: { kind: 'exited', code: 0 },
+  });
+  await page.locator('.live').waitFor({ state: 'detached' });
+  await page.locator('.run-facts dd', { hasText: /^complete$/ }).waitFor();
+  await page.close();
+});

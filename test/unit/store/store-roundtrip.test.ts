@@ -196,7 +196,12 @@ describe('writer batching, partial runs and closing', () => {
       const run = await store.beginRun(newRun(1n));
       run.appendEvents(sampleEvents().slice(0, 3));
       run.upsertProcesses(sampleProcesses().slice(0, 1));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Poll rather than sleep a fixed time: under load the 20 ms timer fires late, but it must
+      // fire without any flush() from us.
+      const deadline = Date.now() + 10_000;
+      while ((await store.processes(run.runId)).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       assert.deepEqual(await collect(store.events({ runId: run.runId })), eventsOf(sampleEvents().slice(0, 3)));
       assert.deepEqual(await store.processes(run.runId), sampleProcesses().slice(0, 1));
       await run.finish({ endedAt: 2n, summary: null, partial: false });

@@ -276,6 +276,8 @@ program
   .option('--events <file>', 'write every normalised event to FILE as NDJSON')
   .option('--stats-interval <seconds>', 'how often to print live statistics', positiveInt, 10)
   .option('--json', 'print statistics as JSON lines')
+  .option('--server <url>', 'also send events to a `harrier serve` collector (with --no-store: only there)')
+  .option('--token-file <file>', "the collector's bearer token (default: $HARRIER_TOKEN)")
   .action(async (opts) => {
     process.exitCode = await monitorCommand({
       rules: opts.rules === false ? false : opts.rules,
@@ -286,6 +288,8 @@ program
       events: opts.events,
       statsInterval: opts.statsInterval,
       json: opts.json,
+      server: opts.server,
+      token: readToken(opts.tokenFile),
     });
   });
 

@@ -8,7 +8,7 @@ import { eventContext } from '../events/context.js';
 import type { Event } from '../events/event.js';
 import { SystemState } from '../events/state/system-state.js';
 import type { Sensor, SensorSession, SensorStats } from '../sensors/sensor.js';
-import type { Store, StoredEvent } from '../store/store.js';
+import type { RunRecorder, StoredEvent } from '../store/store.js';
 import type { EventSink } from './event-sink.js';
 import { nowNs } from './observe.js';
 import { beginRecording, keepUp } from './recording.js';
@@ -18,7 +18,8 @@ export interface MonitorOptions {
   /** Rules evaluated on every event; replaceable while running with setRules(). */
   rules?: RuleEngine;
   onAlert?: AlertListener;
-  store?: Store;
+  /** Where events are recorded (the store, a collector, or both). */
+  store?: RunRecorder;
   eventSink?: EventSink;
   harrierVersion: string;
   /** Exited processes stay resolvable this long (late events still find their process). */

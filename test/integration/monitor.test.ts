@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunSummary } from '../../src/report/summary.js';
 import { harrierBin, runHarrier, tempDir } from '../helpers/harrier.js';
+import { getJson, startServer } from '../helpers/server.js';
 import { sensorsUnderTest } from '../helpers/sensors.js';
 
 test('monitor sees a process it did not start, prints stats, stops on SIGINT, and stores the session', async (t) => {
@@ -58,4 +59,55 @@ test('monitor sees a process it did not start, prints stats, stops on SIGINT, an
   assert.ok(seen, 'the process started outside Harrier is in the stored session');
   assert.deepEqual(seen.args, ['--observed-by-monitor']);
   assert.equal(seen.exitCode, 0);
+});
+
+test('monitor --server sends the session to a collector: the process it saw is searchable there', async (t) => {
+  if (!sensorsUnderTest().includes('ebpf'))
+    return t.skip('the eBPF sensor cannot run here (needs root and a built probe)');
+  const dir = tempDir();
+  const server = await startServer(['--store', join(dir, 'collector.duckdb'), '--create']);
+  try {
+    const marker = join(dir, `harrier-monitor-remote-${process.pid}`);
+    copyFileSync('/bin/true', marker);
+    const child = spawn(
+      process.execPath,
+      [harrierBin, 'monitor', '--no-store', '--server', server.url, '--json', '--stats-interval', '1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const deadline = Date.now() + 15_000;
+    while (!stderr.includes('"stats"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    execFileSync(marker, ['--seen-remotely']);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    assert.equal(await closed, 0, stderr);
+
+    const runs = (
+      await getJson<{ runs: Array<{ id: string; status: string; command: string[]; events: number }> }>(
+        `${server.url}/api/v1/runs`,
+      )
+    ).body.runs;
+    assert.equal(runs.length, 1, JSON.stringify(runs));
+    const run = runs[0] as (typeof runs)[number];
+    assert.deepEqual([run.status, run.command], ['complete', ['harrier', 'monitor']]);
+    assert.ok(run.events > 0);
+    const found = await getJson<{ events: Array<{ type: string; args: { argv?: string[] } }> }>(
+      `${server.url}/api/v1/runs/${run.id}/events?type=execve&path=${encodeURIComponent(marker)}`,
+    );
+    assert.equal(found.status, 200);
+    assert.ok(
+      found.body.events.some((e) => e.args.argv?.includes('--seen-remotely')),
+      JSON.stringify(found.body.events.slice(0, 3)),
+    );
+  } finally {
+    await server.stop();
+  }
+});
+
+test('monitor --server with no collector there stops before watching, exit 2', async () => {
+  const r = await runHarrier(['monitor', '--no-store', '--server', 'http://127.0.0.1:9']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cannot reach the collector at http:\/\/127\.0\.0\.1:9/);
 });

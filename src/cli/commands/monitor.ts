@@ -12,7 +12,9 @@ import { loadRuleEngine } from '../rules.js';
 import { NdjsonEventSink } from '../../pipeline/event-sink.js';
 import { formatDuration } from '../../report/text.js';
 import { selectSensor } from '../../sensors/select.js';
+import { RemoteRecorder } from '../../store/remote/remote-recorder.js';
 import type { Store } from '../../store/store.js';
+import { teeRecorder } from '../../store/tee.js';
 import { hostSensors } from '../sensors.js';
 import { openStore } from '../store.js';
 import { version } from '../version.js';
@@ -27,6 +29,9 @@ export interface MonitorCliOptions {
   events?: string;
   statsInterval: number;
   json?: boolean;
+  /** A `harrier serve` collector to send events to (as well as, or with --no-store instead of, the store). */
+  server?: string;
+  token?: string;
 }
 
 function statsLine(s: MonitorStats): string {
@@ -48,7 +53,9 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
   let store: Store | undefined;
   let eventSink: NdjsonEventSink | undefined;
   let alertsOut: WriteStream | undefined;
+  const remote = opts.server === undefined ? undefined : new RemoteRecorder({ url: opts.server, token: opts.token });
   try {
+    await remote?.check();
     if (opts.alertsFile) alertsOut = await openAppend(opts.alertsFile);
     if (opts.store !== false) store = await openStore(opts.store);
     if (opts.events) eventSink = await NdjsonEventSink.open(opts.events);
@@ -68,7 +75,7 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
     sensor,
     rules,
     onAlert: (alert) => dedup.add(alert, Date.now()),
-    store,
+    store: teeRecorder([store, remote].filter((r): r is Store | RemoteRecorder => r !== undefined)),
     eventSink,
     harrierVersion: version,
     onStats: print,

@@ -153,7 +153,8 @@ class RemoteRunWriter implements RunWriter {
       endedAt: outcome.endedAt.toString(),
       partial: outcome.partial || this.dropped > 0,
       ...(outcome.exit !== undefined && { exit: outcome.exit }),
-      summary: outcome.summary,
+      // A monitor session has no summary (null); the collector takes an object or nothing.
+      ...(outcome.summary !== null && outcome.summary !== undefined && { summary: outcome.summary }),
       processes: [...this.processes.values()],
     };
     await send(this.opts, `${base}/finish`, 'POST', 'application/json', json(body));

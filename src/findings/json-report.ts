@@ -53,6 +53,8 @@ export interface JsonReport {
   gate?: GateResult;
   findings: JsonFinding[];
   fixed?: JsonFinding[];
+  /** How many of `findings` the ignore file suppressed (they are listed, never hidden). */
+  suppressed: number;
   summary?: unknown;
 }
 
@@ -78,6 +80,7 @@ export function toJsonReport(input: JsonReportInput): JsonReport {
     version: JSON_REPORT_VERSION,
     run: input.run,
     findings: current,
+    suppressed: current.filter((f) => f.suppression !== undefined).length,
   };
   if (input.build !== undefined) report.build = input.build;
   if (input.baseline !== undefined) report.baseline = input.baseline;

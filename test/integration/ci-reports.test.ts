@@ -419,6 +419,7 @@ describe('CI integration: builds, baselines, gate, reports', { skip }, () => {
       assert.equal(rand.suppression?.reason, 'fixture seeds rand on purpose');
       assert.equal(rand.failsGate, false);
       assert.equal(report.findings.filter((f) => f.suppression !== undefined).length, 1);
+      assert.equal(report.suppressed, 1);
       assert.deepEqual(report.gate, { failed: false, failing: 0, policy: 'new:low' });
       assert.match(readFileSync(join(repo, 's.txt'), 'utf8'), /\b1 suppressed\b/);
     });

@@ -17,6 +17,8 @@ import {
   executableKind,
   ModuleMaps,
   renderStack,
+  STARTUP_FUNCTIONS,
+  symboliseLocated,
   Symboliser,
   type LibcRecord,
   type ModuleLocation,
@@ -141,41 +143,14 @@ export class LibcCollector {
 
   /** Symbolises every reported call site and aggregates the run's risk findings. */
   async findings(input: LibcFindingsInput): Promise<Finding[]> {
-    const symboliser = new Symboliser();
-    const requests = this.pending.flatMap((p) =>
-      p.located.flatMap((l) =>
-        l === undefined ? [] : [{ module: l.path, fileOffset: l.fileOffset, returnAddress: true }],
-      ),
+    const stacks = await symboliseLocated(
+      this.pending.map((p) => ({ frames: p.record.frames, located: p.located })),
+      new Symboliser(),
     );
-    const symbols = await symboliser.symbolise(requests);
     const risks = new RiskFindings(input.repoRoot);
     const totals = this.siteTotals();
-    let next = 0;
-    for (const p of this.pending) {
-      const frames: LibcFrame[] = p.record.frames.map((address, i) => {
-        const where = p.located[i];
-        const base = { address: `0x${address.toString(16)}`, inlinedInto: [] };
-        if (where === undefined) {
-          return {
-            ...base,
-            module: undefined,
-            offset: undefined,
-            function: undefined,
-            file: undefined,
-            line: undefined,
-          };
-        }
-        const s = symbols[next++];
-        return {
-          ...base,
-          module: where.path,
-          offset: `0x${where.fileOffset.toString(16)}`,
-          function: s?.function,
-          file: s?.file,
-          line: s?.line,
-          inlinedInto: s?.inlinedInto ?? [],
-        };
-      });
+    for (const [i, p] of this.pending.entries()) {
+      const frames = stacks[i] ?? [];
       const stack = classifyFrames(findingFrames(frames, input.interposerPath), input.repoRoot);
       const process = input.describe(p.record.pid);
       const site = this.pendingSite(p);
@@ -313,7 +288,7 @@ function findingFrames(frames: readonly LibcFrame[], interposerPath: string): St
   const out: StackFrame[] = [];
   for (const f of frames) {
     if (f.module === interposerPath) continue;
-    if (f.function !== undefined && STARTUP.has(f.function)) break;
+    if (f.function !== undefined && STARTUP_FUNCTIONS.has(f.function)) break;
     const base = { address: f.address, inApp: false };
     const at = {
       ...(f.module !== undefined && { module: f.module }),
@@ -326,14 +301,6 @@ function findingFrames(frames: readonly LibcFrame[], interposerPath: string): St
   }
   return out;
 }
-
-const STARTUP = new Set([
-  '_start',
-  '__libc_start_main',
-  '__libc_start_main_impl',
-  '__libc_start_call_main',
-  'start_thread',
-]);
 
 function position(p: { function: string | undefined; file: string | undefined; line: number | undefined }): {
   function?: string;

@@ -20,5 +20,13 @@ export { openLibcChannel, type LibcChannel, type LibcChannelOptions, type LibcCh
 export { preloadLibraryExists, preloadLibraryPath, preloadLibraryProblem } from './preload-library.js';
 export { ModuleMaps, type ModuleLocation } from './modules.js';
 export { Symboliser, type SymbolRequest, type Symbolised, type SymboliserOptions } from './symbols/symbolise.js';
-export { renderStack, symboliseRisk, type RenderOptions, type StackFrame } from './stack.js';
+export {
+  renderStack,
+  STARTUP_FUNCTIONS,
+  symboliseLocated,
+  symboliseRisk,
+  type LocatedStack,
+  type RenderOptions,
+  type StackFrame,
+} from './stack.js';
 export { executableKind, isStaticExecutable, type ExecutableKind } from './elf-info.js';

@@ -3,7 +3,7 @@
  * `strcpy ← parse_header (src/http.c:42) ← main (src/main.c:10)`.
  */
 import { basename, isAbsolute, relative } from 'node:path';
-import type { ModuleMaps } from './modules.js';
+import type { ModuleLocation, ModuleMaps } from './modules.js';
 import type { RiskRecord } from './protocol.js';
 import type { Symboliser, SymbolRequest } from './symbols/symbolise.js';
 
@@ -29,37 +29,56 @@ export async function symboliseRisk(
   maps: ModuleMaps,
   symboliser: Symboliser,
 ): Promise<StackFrame[]> {
-  const located = record.frames.map((address) => ({
-    address,
-    where: maps.resolve(record.pid, record.generation, address),
-  }));
+  const located = record.frames.map((address) => maps.resolve(record.pid, record.generation, address));
+  const [frames] = await symboliseLocated([{ frames: record.frames, located }], symboliser);
+  return frames ?? [];
+}
+
+/** Frames already placed in their modules (`located[i]` for `frames[i]`, undefined when unknown). */
+export interface LocatedStack {
+  frames: readonly bigint[];
+  located: ReadonlyArray<ModuleLocation | undefined>;
+}
+
+/**
+ * Symbolises many stacks at once: one batch for the symboliser, so each module is read (and
+ * addr2line started) once for all of them.
+ */
+export async function symboliseLocated(
+  stacks: readonly LocatedStack[],
+  symboliser: Symboliser,
+): Promise<StackFrame[][]> {
   const requests: SymbolRequest[] = [];
-  for (const l of located) {
-    if (l.where !== undefined)
-      requests.push({ module: l.where.path, fileOffset: l.where.fileOffset, returnAddress: true });
+  for (const st of stacks) {
+    for (const l of st.located) {
+      if (l !== undefined) requests.push({ module: l.path, fileOffset: l.fileOffset, returnAddress: true });
+    }
   }
   const symbols = await symboliser.symbolise(requests);
   let next = 0;
-  return located.map(({ address, where }) => {
-    const base = { address: hex(address), inlinedInto: [] };
-    if (where === undefined) {
-      return { ...base, module: undefined, offset: undefined, function: undefined, file: undefined, line: undefined };
-    }
-    const s = symbols[next++];
-    return {
-      ...base,
-      module: where.path,
-      offset: hex(where.fileOffset),
-      function: s?.function,
-      file: s?.file,
-      line: s?.line,
-      inlinedInto: s?.inlinedInto ?? [],
-    };
-  });
+  return stacks.map((st) =>
+    st.frames.map((address, i) => {
+      const where = st.located[i];
+      const base = { address: hex(address), inlinedInto: [] };
+      if (where === undefined) {
+        return { ...base, module: undefined, offset: undefined, function: undefined, file: undefined, line: undefined };
+      }
+      const sym = symbols[next++];
+      return {
+        ...base,
+        module: where.path,
+        offset: hex(where.fileOffset),
+        function: sym?.function,
+        file: sym?.file,
+        line: sym?.line,
+        inlinedInto: sym?.inlinedInto ?? [],
+      };
+    }),
+  );
 }
 
 /** libc's and the loader's own frames around main and thread entry points: not the program's. */
-const STARTUP_FUNCTIONS = new Set([
+export const STARTUP_FUNCTIONS: ReadonlySet<string> = new Set([
   '_start',
   '__libc_start_main',
   '__libc_start_main_impl',

@@ -250,6 +250,49 @@ describe('findings, comparison and stats', () => {
     assert.match(bad.body.error.message, /severity=urgent/);
   });
 
+  test('findings filter by status against the previous run or a named baseline', async () => {
+    type Judged = { baseline: string | null; findings: Array<FindingJson & { status: string }> };
+    const headAll = (await api<{ findings: FindingJson[] }>(`/api/v1/runs/${head.id}/findings`)).body.findings;
+    const baseAll = (await api<{ findings: FindingJson[] }>(`/api/v1/runs/${base.id}/findings`)).body.findings;
+    const basePrints = new Set(baseAll.map((f) => f.fingerprint));
+    const headPrints = new Set(headAll.map((f) => f.fingerprint));
+
+    // Both runs have no build metadata, so the previous finished run is the base run.
+    const fresh = await api<Judged>(`/api/v1/runs/${head.id}/findings?status=new`);
+    assert.equal(fresh.status, 200);
+    assert.equal(fresh.body.baseline, base.id);
+    assert.ok(fresh.body.findings.length > 0);
+    assert.deepEqual(
+      fresh.body.findings.map((f) => f.fingerprint).sort(),
+      headAll
+        .filter((f) => !basePrints.has(f.fingerprint))
+        .map((f) => f.fingerprint)
+        .sort(),
+    );
+    assert.ok(fresh.body.findings.every((f) => f.status === 'new'));
+
+    const kept = await api<Judged>(`/api/v1/runs/${head.id}/findings?status=unchanged`);
+    assert.equal(kept.body.findings.length, headAll.filter((f) => basePrints.has(f.fingerprint)).length);
+
+    // The other way round, what head found and base did not is fixed.
+    const fixed = await api<Judged>(`/api/v1/runs/${base.id}/findings?baseline=${head.id}&status=fixed`);
+    assert.equal(fixed.body.baseline, head.id);
+    assert.equal(fixed.body.findings.length, fresh.body.findings.length);
+    assert.ok(fixed.body.findings.every((f) => f.status === 'fixed' && headPrints.has(f.fingerprint)));
+
+    // The first run has nothing before it: every finding is new.
+    const first = await api<Judged>(`/api/v1/runs/${base.id}/findings?status=new,unchanged,fixed`);
+    assert.equal(first.body.baseline, null);
+    assert.equal(first.body.findings.length, baseAll.length);
+    assert.ok(first.body.findings.every((f) => f.status === 'new'));
+
+    const bad = await api<{ error: { message: string } }>(`/api/v1/runs/${head.id}/findings?status=gone`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /status=gone/);
+    assert.equal((await api(`/api/v1/runs/${head.id}/findings?baseline=${head.id}`)).status, 400);
+    assert.equal((await api(`/api/v1/runs/${head.id}/findings?baseline=rnothere`)).status, 404);
+  });
+
   test('compare lists new findings and the processes and endpoints that appeared', async () => {
     const res = await api<{
       findings: { new: FindingJson[]; unchanged: FindingJson[]; fixed: FindingJson[] };

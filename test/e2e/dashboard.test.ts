@@ -196,6 +196,20 @@ test('the dashboard: runs list, a run’s process tree and findings, and the com
   const others = headFindings.findings.filter((f) => f.severity !== shadow.severity).length;
   await page.waitForFunction(`document.querySelector('.finding-toggle[data-finding="${shadow.id}"]') === null`);
   assert.equal(await page.locator('.finding-toggle').count(), others);
+  await page.locator(`.filter[data-severity="${shadow.severity}"]`).click();
+  await page.locator(`.finding-toggle[data-finding="${shadow.id}"]`).waitFor();
+
+  // Status: only what is new since the previous build, as the API judges it, each marked new.
+  const judged = await api<{ baseline: string; findings: FindingJson[] }>(
+    `/api/v1/runs/${head.id}/findings?status=new`,
+  );
+  assert.equal(judged.baseline, base.id);
+  await page.locator('[data-status-filter]').selectOption('new');
+  await page.locator(`.findings-list a[href="#/runs/${base.id}"]`).waitFor();
+  assert.equal(await page.locator('.finding-toggle').count(), judged.findings.length);
+  assert.equal(await page.locator('.finding-toggle .status-new').count(), judged.findings.length);
+  await page.locator('[data-status-filter]').selectOption('all');
+  await page.waitForFunction(`document.querySelectorAll('.finding-toggle').length === ${headFindings.findings.length}`);
 
   await page.setViewportSize({ width: 800, height: 800 });
   await assertNoHorizontalScroll(page);

@@ -55,6 +55,8 @@ export interface Finding {
   count: number;
   firstTsNs: string;
   lastTsNs: string;
+  /** Against a baseline run, when one was asked for. */
+  status?: FindingStatus;
   evidence: {
     process?: { pid: number; exePath: string; args: string[]; user?: string; ancestry?: unknown[] };
     event?: { type: string; ts: string; args: Record<string, unknown> };
@@ -63,6 +65,8 @@ export interface Finding {
     details?: Record<string, string | number | boolean>;
   };
 }
+
+export type FindingStatus = 'new' | 'unchanged' | 'fixed';
 
 export interface Comparison {
   base: string;
@@ -109,6 +113,11 @@ export const api = {
     get<{ findings: Finding[] }>(
       `/api/v1/runs/${enc(id)}/findings${severities && severities.length > 0 ? `?severity=${severities.join(',')}` : ''}`,
     ).then((b) => b.findings),
+  /** Findings judged against the previous run of the same component and branch (the server picks it). */
+  judgedFindings: (id: string, status: FindingStatus, severities?: readonly Severity[]) =>
+    get<{ baseline: string | null; findings: Finding[] }>(
+      `/api/v1/runs/${enc(id)}/findings?status=${status}${severities && severities.length > 0 ? `&severity=${severities.join(',')}` : ''}`,
+    ),
   /** One process's events (a page of up to 10,000): what it opened and where it connected. */
   processEvents: (id: string, pid: number) =>
     get<{ events: EventRecord[]; next: string | null }>(`/api/v1/runs/${enc(id)}/events?pid=${pid}&limit=10000`),

@@ -1,5 +1,5 @@
 /** A run's findings: a severity filter and, per finding, expandable evidence with its stack. */
-import { api, SEVERITIES, type Finding, type Severity, type StackFrame } from '../api.js';
+import { api, SEVERITIES, type Finding, type FindingStatus, type Severity, type StackFrame } from '../api.js';
 import { clear, errorBox, h, severityBadge } from '../dom.js';
 
 function frameText(f: StackFrame): string {
@@ -70,6 +70,7 @@ export function findingItem(f: Finding): HTMLElement {
     severityBadge(f.severity),
     ' ',
     h('span', { class: 'title' }, f.title),
+    f.status === undefined ? null : h('span', { class: `tag status-${f.status}` }, f.status),
     f.count > 1 ? h('span', { class: 'muted' }, ` ×${f.count}`) : null,
   );
   return h('li', { class: 'finding' }, button, body);
@@ -80,18 +81,52 @@ export function findingList(findings: Finding[], empty = 'No findings.'): HTMLEl
   return h('ul', { class: 'findings' }, findings.map(findingItem));
 }
 
-/** Filter buttons (pressed = shown) above the list; the server does the filtering. */
+const STATUS_CHOICES: Array<[FindingStatus | 'all', string]> = [
+  ['all', 'All'],
+  ['new', 'New since the previous run'],
+  ['unchanged', 'Unchanged'],
+  ['fixed', 'Fixed since the previous run'],
+];
+
+/** What the list was compared with, so "new" is never ambiguous. */
+function baselineNote(baseline: string | null): HTMLElement {
+  if (baseline === null)
+    return h('p', { class: 'muted' }, 'No earlier finished run of this component and branch: every finding is new.');
+  return h('p', { class: 'muted' }, 'Compared with run ', h('a', { href: `#/runs/${baseline}` }, baseline), '.');
+}
+
+/** Filter buttons (pressed = shown) and a status choice above the list; the server does the filtering. */
 export function findingsPanel(runId: string): HTMLElement {
   const shown = new Set<Severity>(SEVERITIES);
+  let status: FindingStatus | 'all' = 'all';
   const list = h('div', { class: 'findings-list' }, h('p', {}, 'Loading…'));
   const load = async (): Promise<void> => {
+    const severities = shown.size === SEVERITIES.length ? undefined : [...shown];
     try {
-      const findings = await api.findings(runId, shown.size === SEVERITIES.length ? undefined : [...shown]);
-      clear(list, shown.size === 0 ? h('p', { class: 'muted' }, 'No severity selected.') : findingList(findings));
+      if (shown.size === 0) {
+        clear(list, h('p', { class: 'muted' }, 'No severity selected.'));
+      } else if (status === 'all') {
+        clear(list, findingList(await api.findings(runId, severities)));
+      } else {
+        const judged = await api.judgedFindings(runId, status, severities);
+        clear(list, baselineNote(judged.baseline), findingList(judged.findings, `No ${status} findings.`));
+      }
     } catch (e) {
       clear(list, errorBox(e));
     }
   };
+  const statusSelect = h(
+    'select',
+    {
+      id: `status-${runId}`,
+      'data-status-filter': '',
+      onchange: (e: Event) => {
+        status = (e.target as HTMLSelectElement).value as FindingStatus | 'all';
+        void load();
+      },
+    },
+    STATUS_CHOICES.map(([value, label]) => h('option', { value }, label)),
+  );
   const filters = SEVERITIES.map((s) => {
     const b = h(
       'button',
@@ -117,6 +152,7 @@ export function findingsPanel(runId: string): HTMLElement {
     { class: 'panel', 'aria-labelledby': 'findings-h' },
     h('h2', { id: 'findings-h' }, 'Findings'),
     h('div', { class: 'filters', role: 'group', 'aria-label': 'Severity filter' }, filters),
+    h('p', { class: 'status-filter' }, h('label', { for: `status-${runId}` }, 'Status '), statusSelect),
     list,
   );
 }

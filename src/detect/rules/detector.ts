@@ -11,9 +11,27 @@ import type { CompiledRule } from './ruleset.js';
 
 export type AlertListener = (alert: FalcoAlert, rule: CompiledRule, event: Event) => void;
 
+/** What evaluating rules has cost so far. */
+export interface RuleEvaluationStats {
+  /** Events the rules were evaluated on. */
+  events: number;
+  /** Time spent evaluating them, estimated from a sample (see SAMPLE_EVERY). */
+  seconds: number;
+}
+
+/**
+ * One event in this many is timed: a clock read per event would cost a sizeable share of the
+ * ~400 ns the stable ruleset takes per event, while a 1-in-64 sample over millions of events
+ * estimates the total closely.
+ */
+const SAMPLE_EVERY = 64;
+
 export class RulesDetector {
   /** The context being evaluated, for `fire`; a field so no closure is allocated per event. */
   private current: EvalContext | undefined;
+  private evaluated = 0;
+  private sampled = 0;
+  private sampledMs = 0;
 
   constructor(
     readonly engine: RuleEngine,
@@ -27,10 +45,22 @@ export class RulesDetector {
     const outer = this.current;
     this.current = ctx;
     try {
-      this.engine.evaluate(ctx, this.fire);
+      if (++this.evaluated % SAMPLE_EVERY !== 0) {
+        this.engine.evaluate(ctx, this.fire);
+      } else {
+        const t0 = performance.now();
+        this.engine.evaluate(ctx, this.fire);
+        this.sampledMs += performance.now() - t0;
+        this.sampled++;
+      }
     } finally {
       this.current = outer;
     }
+  }
+
+  stats(): RuleEvaluationStats {
+    const perEventMs = this.sampled === 0 ? 0 : this.sampledMs / this.sampled;
+    return { events: this.evaluated, seconds: (perEventMs * this.evaluated) / 1000 };
   }
 
   private readonly fire = (rule: CompiledRule): void => {

@@ -1,6 +1,6 @@
 /** Falco-compatible rules as a detector: compile rulesets, evaluate them, emit Falco alerts. */
 export { RuleEngine, type RuleEvaluation, type RuleFailure, type RuleMatching } from './engine.js';
-export { RulesDetector, type AlertListener } from './detector.js';
+export { RulesDetector, type AlertListener, type RuleEvaluationStats } from './detector.js';
 export {
   type CompiledRule,
   type CompiledRuleset,

@@ -10,6 +10,7 @@ import { SystemState } from '../events/state/system-state.js';
 import type { Sensor, SensorSession, SensorStats } from '../sensors/sensor.js';
 import type { RunRecorder, StoredEvent } from '../store/store.js';
 import type { EventSink } from './event-sink.js';
+import { redactExecSecrets } from './exec-secrets.js';
 import { nowNs } from './observe.js';
 import { beginRecording, keepUp } from './recording.js';
 
@@ -102,6 +103,10 @@ export class Monitor {
       for await (const batch of session.events) {
         const stored: StoredEvent[] = [];
         for (const ev of batch as Event[]) {
+          // Secret values in exec environments and arguments are redacted before anything keeps
+          // them (state, rules, store, collector, event file). A host has too many such processes
+          // for a finding each; `harrier run` reports them for its command.
+          redactExecSecrets(ev);
           state.apply(ev);
           this.detector?.process(ev, state);
           if (writer) {

@@ -79,7 +79,10 @@ test('monitor --server sends the session to a collector: the process it saw is s
     const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const deadline = Date.now() + 15_000;
     while (!stderr.includes('"stats"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    execFileSync(marker, ['--seen-remotely']);
+    // A secret in the process's environment and on its command line: neither value may reach the collector.
+    const token = `ghp_${'x7Kq2mZ9'.repeat(4)}abcd`;
+    const apiKey = `sk_live_${'9fQ2xLp7'.repeat(3)}`;
+    execFileSync(marker, ['--seen-remotely', `--key=${apiKey}`], { env: { ...process.env, GITHUB_TOKEN: token } });
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGINT');
     assert.equal(await closed, 0, stderr);
@@ -93,14 +96,21 @@ test('monitor --server sends the session to a collector: the process it saw is s
     const run = runs[0] as (typeof runs)[number];
     assert.deepEqual([run.status, run.command], ['complete', ['harrier', 'monitor']]);
     assert.ok(run.events > 0);
-    const found = await getJson<{ events: Array<{ type: string; args: { argv?: string[] } }> }>(
+    const found = await getJson<{ events: Array<{ type: string; args: { argv?: string[]; envp?: string[] } }> }>(
       `${server.url}/api/v1/runs/${run.id}/events?type=execve&path=${encodeURIComponent(marker)}`,
     );
     assert.equal(found.status, 200);
-    assert.ok(
-      found.body.events.some((e) => e.args.argv?.includes('--seen-remotely')),
-      JSON.stringify(found.body.events.slice(0, 3)),
-    );
+    const exec = found.body.events.find((e) => e.args.argv?.includes('--seen-remotely'));
+    assert.ok(exec, JSON.stringify(found.body.events.slice(0, 3)));
+    assert.ok(exec.args.envp?.includes('GITHUB_TOKEN=<redacted>'), 'the variable stays, its value does not');
+    assert.ok(exec.args.argv?.includes('--key=<redacted>'), JSON.stringify(exec.args.argv));
+    // The whole session as the API serves it, and the collector's store file itself.
+    const all = await fetch(`${server.url}/api/v1/runs/${run.id}/events`, {
+      headers: { accept: 'application/x-ndjson' },
+    });
+    const text = await all.text();
+    assert.ok(text.includes('--seen-remotely'));
+    for (const secret of [token, apiKey]) assert.ok(!text.includes(secret), 'a secret value reached the collector');
   } finally {
     await server.stop();
   }

@@ -7,14 +7,23 @@
 import { eventToJson } from '../events/json.js';
 import { nsToIso } from '../report/summary-builder.js';
 import type { EventRow, FindingRecord, ProcessRecord, RunRecord } from '../store/store.js';
+import { redactText } from '../detect/secrets/detector.js';
+import { redactedArgs, redactedDeep, redactedEvent } from './redaction.js';
 
-/** Any JSON-like value with bigints turned into decimal strings (stored summaries and evidence hold some). */
+/**
+ * Any JSON-like value with bigints turned into decimal strings (stored summaries and evidence
+ * hold some), and secret values redacted (redaction.ts).
+ */
 export function jsonSafe(value: unknown): unknown {
+  return redactedDeep(withoutBigints(value));
+}
+
+function withoutBigints(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (Array.isArray(value)) return value.map(withoutBigints);
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
+    for (const [k, v] of Object.entries(value)) out[k] = withoutBigints(v);
     return out;
   }
   return value;
@@ -52,7 +61,7 @@ export function runJson(r: RunRecord) {
   return {
     id: r.id,
     status: r.status,
-    command: r.command,
+    command: redactedArgs(r.command),
     cwd: r.cwd,
     sensor: r.sensor,
     hostname: r.hostname,
@@ -92,7 +101,7 @@ export function processJson(p: ProcessRecord) {
     pid: p.pid,
     ppid: p.ppid,
     exePath: p.exePath,
-    args: p.args,
+    args: redactedArgs(p.args),
     cwd: p.cwd,
     uid: p.uid,
     gid: p.gid,
@@ -144,8 +153,8 @@ export function findingJson(f: FindingRecord) {
     ruleId: f.ruleId,
     kind: f.kind,
     severity: f.severity,
-    title: f.title,
-    message: f.message,
+    title: redactText(f.title),
+    message: redactText(f.message),
     fingerprint: f.fingerprint,
     count: f.count,
     firstTsNs: f.firstTs.toString(),
@@ -175,7 +184,7 @@ export const eventSchema = {
 
 /** The event in the project's NDJSON codec (json.ts), plus its sequence number and context. */
 export function eventRowJson(row: EventRow) {
-  const out: Record<string, unknown> = { seq: row.seq, ...eventToJson(row.event) };
+  const out: Record<string, unknown> = { seq: row.seq, ...eventToJson(redactedEvent(row.event)) };
   if (row.path !== undefined) out.path = row.path;
   if (row.path2 !== undefined) out.path2 = row.path2;
   if (row.endpoint !== undefined) out.endpoint = row.endpoint;

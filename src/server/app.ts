@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
+import { AccessControl } from './access.js';
 import { TokenCheck } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { IngestWriters } from './ingest.js';
@@ -17,13 +18,19 @@ import { findingRoutes } from './routes/findings.js';
 import { INGEST_BODY_LIMIT, ingestRoutes } from './routes/ingest.js';
 import { liveRoutes } from './routes/live.js';
 import { runRoutes } from './routes/runs.js';
+import { sessionRoutes } from './routes/session.js';
 import { statsRoutes } from './routes/stats.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './routes/ui.js';
+import { SessionStore } from './sessions.js';
+import { SignInLimiter } from './sign-in-limiter.js';
 import { validatorCompiler } from './validation.js';
 
 export interface ServerOptions {
   store: Store;
-  /** Required for ingest whenever set; for the query API and /metrics too when `queryNeedsToken`. */
+  /**
+   * Required for ingest whenever set; for the query API and /metrics too when `queryNeedsToken`,
+   * where a dashboard session cookie (routes/session.ts) also does.
+   */
   token?: string;
   /** True when the server listens beyond loopback, where anyone on the network could read the runs. */
   queryNeedsToken: boolean;
@@ -47,12 +54,14 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   };
   installErrorHandlers(app, opts.logError);
 
-  const check = opts.token === undefined ? undefined : new TokenCheck(opts.token);
+  const access = new AccessControl(
+    opts.token === undefined ? undefined : new TokenCheck(opts.token),
+    opts.queryNeedsToken,
+    new SessionStore(),
+  );
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-content-type-options', 'nosniff');
-    const path = request.url.split('?')[0] ?? '';
-    if (check === undefined || path === '/healthz') return;
-    if (path.startsWith('/api/v1/ingest/') || opts.queryNeedsToken) check.verify(request);
+    access.authorize(request);
   });
 
   ctx.metrics.install(app);
@@ -63,6 +72,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   compareRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
+  sessionRoutes(app, access, new SignInLimiter());
   uiRoutes(app, opts.uiDir ?? DEFAULT_UI_DIR);
   return app;
 }

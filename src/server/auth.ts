@@ -15,6 +15,11 @@ export class TokenCheck {
     this.expected = digest(token);
   }
 
+  /** True when `token` is the server's token (timing-safe). */
+  matches(token: string): boolean {
+    return timingSafeEqual(digest(token), this.expected);
+  }
+
   /** Throws a 401 ApiError unless the request carries `Authorization: Bearer <token>`. */
   verify(request: FastifyRequest): void {
     const header = request.headers.authorization;
@@ -22,6 +27,6 @@ export class TokenCheck {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (m?.[1] === undefined)
       throw new ApiError(401, 'unauthorized', 'the Authorization header must be "Bearer <token>"');
-    if (!timingSafeEqual(digest(m[1]), this.expected)) throw new ApiError(401, 'unauthorized', 'wrong token');
+    if (!this.matches(m[1])) throw new ApiError(401, 'unauthorized', 'wrong token');
   }
 }

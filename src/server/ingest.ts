@@ -14,10 +14,34 @@ export class IngestWriters {
 
   constructor(private readonly store: Store) {}
 
-  async begin(run: NewRun): Promise<StoreRunWriter> {
-    const writer = await this.store.beginRun(run);
+  /** Run creations under way by idempotency key, so two concurrent retries make one run. */
+  private readonly creating = new Map<string, Promise<{ runId: string; replayed: boolean }>>();
+
+  /**
+   * Begins a run, or, for an idempotency key already used, answers the run that key made
+   * (`replayed`): a client whose first answer was lost gets the same run, not a second one.
+   */
+  async begin(run: NewRun, idempotencyKey?: string): Promise<{ runId: string; replayed: boolean }> {
+    if (idempotencyKey === undefined) return { runId: await this.create(run), replayed: false };
+    const pending = this.creating.get(idempotencyKey);
+    if (pending !== undefined) return { runId: (await pending).runId, replayed: true };
+    const task = (async () => {
+      const existing = await this.store.runIdForKey(idempotencyKey);
+      if (existing !== undefined) return { runId: existing, replayed: true };
+      return { runId: await this.create(run, idempotencyKey), replayed: false };
+    })();
+    this.creating.set(idempotencyKey, task);
+    try {
+      return await task;
+    } finally {
+      this.creating.delete(idempotencyKey);
+    }
+  }
+
+  private async create(run: NewRun, idempotencyKey?: string): Promise<string> {
+    const writer = await this.store.beginRun(run, { idempotencyKey });
     this.writers.set(writer.runId, writer);
-    return writer;
+    return writer.runId;
   }
 
   /** The run's writer; 404 for an unknown run, 409 for one that has finished. */

@@ -204,9 +204,21 @@ export interface RunRecorder {
   beginRun(run: NewRun): Promise<RunWriter>;
 }
 
+/** How a store begins a run for a remote client. */
+export interface BeginRunOptions {
+  /**
+   * The client's key for this run creation, recorded in the same transaction as the run, so a
+   * creation retried after a lost answer (or a collector restart) finds the run it made:
+   * `runIdForKey(key)`.
+   */
+  idempotencyKey?: string;
+}
+
 export interface Store extends RunRecorder {
   readonly path: string;
-  beginRun(run: NewRun): Promise<StoreRunWriter>;
+  beginRun(run: NewRun, opts?: BeginRunOptions): Promise<StoreRunWriter>;
+  /** The run begun with this idempotency key, if any; keys survive restarts. */
+  runIdForKey(idempotencyKey: string): Promise<string | undefined>;
   /**
    * A writer that continues a run whose writer went away without finishing it (a collector that
    * restarted mid-ingest): sequence numbers carry on from the last stored event. Refuses a run

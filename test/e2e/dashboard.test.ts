@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -314,4 +314,98 @@ test('a run being ingested: the run view follows it live, showing new findings a
   await page.locator('.live').waitFor({ state: 'detached' });
   await page.locator('.run-facts dd', { hasText: /^complete$/ }).waitFor();
   await page.close();
+});
+
+test('a server that needs a token: the sign-in form, a wrong token, then the runs list and a live run by cookie', async (t) => {
+  if (!haveChromium) {
+    t.skip(`${CHROMIUM} is not installed`);
+    return;
+  }
+  assert.ok(browser !== undefined);
+  const token = 'e2e-token-4c8a1f';
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, `${token}\n`);
+  // Beyond loopback (0.0.0.0) a token is required for everything; the browser reaches it over loopback.
+  const guarded = await startServer([
+    '--listen',
+    '0.0.0.0:0',
+    '--store',
+    join(dir, 'guarded.duckdb'),
+    '--create',
+    '--token-file',
+    tokenFile,
+  ]);
+  try {
+    const url = guarded.url.replace('0.0.0.0', '127.0.0.1');
+    const created = await getJson<{ id: string }>(`${url}/api/v1/ingest/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        command: ['make', 'guarded'],
+        cwd: '/src',
+        sensor: 'ebpf',
+        hostname: 'ci-guarded',
+        startedAt: String(BigInt(Date.now()) * 1_000_000n),
+        harrierVersion: '0.1.0',
+      }),
+    });
+    assert.equal(created.status, 201);
+    const runId = created.body.id;
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${url}/`);
+    const field = page.getByLabel('Access token');
+    await field.waitFor();
+    assert.equal(await field.getAttribute('type'), 'password');
+    assert.ok(await page.locator('main#app').isHidden(), 'no page behind the form');
+    assert.ok(await page.locator('#sign-out').isHidden());
+    assert.equal(await page.evaluate<boolean>('document.activeElement?.id === "signin-token"'), true);
+
+    // By keyboard: type and press Enter.
+    await field.fill('not-the-token');
+    await page.keyboard.press('Enter');
+    const error = page.getByRole('alert');
+    await error.filter({ hasText: /wrong token/i }).waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.equal((await context.cookies()).length, 0, 'no cookie for a wrong token');
+
+    await field.fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator(`tr[data-run="${runId}"]`).waitFor();
+    assert.ok(await page.locator('#sign-out').isVisible());
+    const cookies = await context.cookies();
+    assert.equal(cookies.length, 1);
+    assert.equal(cookies[0]?.name, 'harrier_session');
+    assert.equal(cookies[0]?.httpOnly, true);
+    assert.equal(cookies[0]?.sameSite, 'Strict');
+    assert.notEqual(cookies[0]?.value, token);
+    // The page's scripts cannot read it.
+    assert.equal(await page.evaluate<string>('document.cookie'), '');
+
+    // The live view's EventSource goes through on the cookie.
+    await page.goto(`${url}/#/runs/${runId}`);
+    await page.locator('.live[data-connected]').waitFor();
+
+    // Sign out: back to the form, and the server no longer takes the cookie.
+    await page.goto(`${url}/`);
+    await page.locator(`tr[data-run="${runId}"]`).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access token').waitFor();
+    const after = await page.evaluate<number>('fetch("/api/v1/runs").then((r) => r.status)');
+    assert.equal(after, 401);
+
+    // The screenshot: the form as a first visitor sees it, with a wrong token's error.
+    await page.getByLabel('Access token').fill('wrong-again');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /wrong token/i })
+      .waitFor();
+    await screenshot(page, 'dashboard-signin.png');
+    await context.close();
+  } finally {
+    await guarded.stop();
+  }
 });

@@ -87,8 +87,22 @@ export interface EventRecord {
 
 export class ApiFailure extends Error {}
 
+let unauthorized: (() => void) | undefined;
+
+/** Called whenever the server answers 401: the dashboard has not signed in, or its session ended. */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
+function checkSignedIn(res: Response): void {
+  if (res.status !== 401) return;
+  unauthorized?.();
+  throw new ApiFailure('sign-in required');
+}
+
 async function get<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
+  checkSignedIn(res);
   const text = await res.text();
   let body: unknown;
   try {
@@ -128,6 +142,7 @@ export const api = {
    */
   async eventTimes(id: string, max: number): Promise<{ events: EventRecord[]; truncated: boolean }> {
     const res = await fetch(`/api/v1/runs/${enc(id)}/events`, { headers: { accept: 'application/x-ndjson' } });
+    checkSignedIn(res);
     if (!res.ok || res.body === null) throw new ApiFailure(`events: HTTP ${res.status}`);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     const events: EventRecord[] = [];

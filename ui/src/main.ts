@@ -1,5 +1,7 @@
 /** The dashboard's router: `#/` runs, `#/runs/ID` one run, `#/compare?base=A&head=B`. */
 import './style.css';
+import { onUnauthorized } from './api.js';
+import { Session } from './session.js';
 import { compareView } from './views/compare.js';
 import { stopLive } from './views/live.js';
 import { runView } from './views/run.js';
@@ -22,7 +24,19 @@ async function route(): Promise<void> {
   root.setAttribute('data-ready', location.hash);
 }
 
-window.addEventListener('hashchange', () => {
+// A server that needs a token shows its sign-in form first, and again whenever a session ends.
+const session = new Session(root, document.getElementById('sign-out') as HTMLButtonElement | null, () => {
   void route().then(() => root.focus({ preventScroll: true }));
 });
-void route();
+onUnauthorized(() => {
+  stopLive();
+  session.showSignIn();
+});
+
+window.addEventListener('hashchange', () => {
+  if (session.signingIn) return; // the page the user asked for loads once signed in
+  void route().then(() => root.focus({ preventScroll: true }));
+});
+void session.start().then((ready) => {
+  if (ready) void route();
+});

@@ -164,6 +164,12 @@ const idempotencyHeaders = {
   properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' } },
 } as const;
 
+/** Optional on run creation, so older clients keep working; a repeated key answers the same run. */
+const runCreationHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': idempotencyHeaders.properties['idempotency-key'] },
+} as const;
+
 export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metrics }: RouteContext): void {
   // The events body is kept as text and split here, so an error can name its line.
   // Fastify refuses a body over its limit by closing the connection before reading it, and most
@@ -175,19 +181,27 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
     (_request, body, done) => done(null, body),
   );
 
-  app.post<{ Body: NewRunBody }>('/api/v1/ingest/runs', { schema: { body: newRunBody } }, async (request, reply) => {
-    const b = request.body;
-    const writer = await ingest.begin({
-      command: b.command,
-      cwd: b.cwd,
-      sensor: b.sensor,
-      hostname: b.hostname,
-      startedAt: nsFromString(b.startedAt, 'startedAt'),
-      harrierVersion: b.harrierVersion,
-      build: b.build,
-    });
-    return reply.code(201).send({ id: writer.runId });
-  });
+  app.post<{ Body: NewRunBody; Headers: { 'idempotency-key'?: string } }>(
+    '/api/v1/ingest/runs',
+    { schema: { body: newRunBody, headers: runCreationHeaders } },
+    async (request, reply) => {
+      const b = request.body;
+      const { runId, replayed } = await ingest.begin(
+        {
+          command: b.command,
+          cwd: b.cwd,
+          sensor: b.sensor,
+          hostname: b.hostname,
+          startedAt: nsFromString(b.startedAt, 'startedAt'),
+          harrierVersion: b.harrierVersion,
+          build: b.build,
+        },
+        request.headers['idempotency-key'],
+      );
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ id: runId });
+    },
+  );
 
   app.post<{ Params: { id: string }; Querystring: { dropped?: number }; Headers: { 'idempotency-key': string } }>(
     '/api/v1/ingest/runs/:id/events',

@@ -24,6 +24,7 @@ import {
   type EventSearch,
   type FindingFilter,
   type FindingRecord,
+  type BeginRunOptions,
   type NewRun,
   type ProcessRecord,
   type RunFilter,
@@ -68,6 +69,16 @@ const INSERT_RUN_TYPES: DuckDBType[] = [
   ...buildValues(undefined).map(() => VARCHAR),
 ];
 
+/**
+ * Run-creation keys share `ingest_batches` with event batch ids, which also keeps them across
+ * restarts: the batch id is `run:<key>`, and first_seq -1 (no event batch has it) marks the row,
+ * so an event batch that happened to be named `run:…` is never taken for one.
+ */
+const RUN_KEY_PREFIX = 'run:';
+const RUN_KEY_MARK = -1;
+const RECORD_RUN_KEY = 'INSERT INTO ingest_batches VALUES ($1, $2, 0, $3, $4)';
+const RUN_FOR_KEY = 'SELECT run_id FROM ingest_batches WHERE batch_id = $1 AND first_seq = $2 LIMIT 1';
+
 const NEWEST_FIRST = 'ORDER BY started_at DESC, id DESC';
 
 /** How many candidates an ambiguous prefix error lists. */
@@ -87,13 +98,16 @@ export class DuckDbStore implements Store {
     private readonly onClose: () => void,
   ) {}
 
-  async beginRun(run: NewRun): Promise<StoreRunWriter> {
+  async beginRun(run: NewRun, opts: BeginRunOptions = {}): Promise<StoreRunWriter> {
     this.assertOpen();
     if (this.readOnly) throw new StoreError(`store ${this.path} is open read-only; cannot record a run`);
     const conn = await this.instance.connect();
+    const key = opts.idempotencyKey;
     try {
       const id = newRunId();
-      // Committed at once (autocommit): a crash from here on leaves a run that recovery can close out.
+      // Committed at once (autocommit, or with its key in one transaction): a crash from here on
+      // leaves a run that recovery can close out, and never a key without its run.
+      if (key !== undefined) await conn.run('BEGIN TRANSACTION');
       await conn.run(
         INSERT_RUN,
         [
@@ -109,15 +123,31 @@ export class DuckDbStore implements Store {
         ],
         INSERT_RUN_TYPES,
       );
+      if (key !== undefined) {
+        await conn.run(
+          RECORD_RUN_KEY,
+          [id, RUN_KEY_PREFIX + key, RUN_KEY_MARK, BigInt(Date.now()) * 1_000_000n],
+          [VARCHAR, VARCHAR, BIGINT, BIGINT],
+        );
+        await conn.run('COMMIT');
+      }
       const writer = await DuckDbRunWriter.create(id, this.path, conn, this.writerOptions, (w) =>
         this.writers.delete(w),
       );
       this.writers.add(writer);
       return writer;
     } catch (err) {
+      if (key !== undefined) await conn.run('ROLLBACK').catch(() => undefined);
       conn.closeSync();
       throw err;
     }
+  }
+
+  async runIdForKey(idempotencyKey: string): Promise<string | undefined> {
+    this.assertOpen();
+    const reader = await this.conn.runAndReadAll(RUN_FOR_KEY, [RUN_KEY_PREFIX + idempotencyKey, RUN_KEY_MARK]);
+    const row = reader.getRows()[0];
+    return row === undefined ? undefined : asString(row[0] ?? null);
   }
 
   async resumeRun(runId: string): Promise<StoreRunWriter> {

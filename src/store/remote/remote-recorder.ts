@@ -7,6 +7,7 @@
  * backoff; while the collector is away events wait in a bounded buffer, and what does not fit
  * is counted and reported with the next batch (`?dropped=N`), never silently lost.
  */
+import { randomUUID } from 'node:crypto';
 import { eventToJson } from '../../events/json.js';
 import {
   type FindingRecord,
@@ -74,7 +75,9 @@ export class RemoteRecorder {
 
   async beginRun(run: NewRun): Promise<RunWriter> {
     const body = { ...run, startedAt: run.startedAt.toString() };
-    const res = await send(this.opts, '/api/v1/ingest/runs', 'POST', 'application/json', json(body));
+    // One key for every attempt: a retry after a lost answer gets the run the first attempt made.
+    const key = randomUUID();
+    const res = await send(this.opts, '/api/v1/ingest/runs', 'POST', 'application/json', json(body), key);
     const { id } = (await res.json()) as { id?: unknown };
     if (typeof id !== 'string')
       throw new StoreError(`the collector at ${this.opts.url} answered without a run id`, HINT);
@@ -86,6 +89,8 @@ class RemoteRunWriter implements RunWriter {
   private lines: string[] = [];
   private batchNo = 0;
   private dropped = 0;
+  /** Drops already reported to the collector: each batch reports only those since (docs/api.md). */
+  private reportedDropped = 0;
   private readonly findings = new Map<string, FindingRecord>();
   private readonly processes = new Map<number, ProcessRecord>();
   private sending: Promise<void> = Promise.resolve();
@@ -176,8 +181,9 @@ class RemoteRunWriter implements RunWriter {
   private async sendBatch(): Promise<void> {
     const batch = this.lines.slice(0, this.opts.batchEvents);
     const key = `${this.runId}-${++this.batchNo}`;
-    const dropped = this.dropped;
-    const query = dropped > 0 ? `?dropped=${dropped}` : '';
+    const droppedSoFar = this.dropped;
+    const newlyDropped = droppedSoFar - this.reportedDropped;
+    const query = newlyDropped > 0 ? `?dropped=${newlyDropped}` : '';
     try {
       await send(
         this.opts,
@@ -188,6 +194,7 @@ class RemoteRunWriter implements RunWriter {
         key,
       );
       this.lines = this.lines.slice(batch.length);
+      this.reportedDropped = droppedSoFar;
     } catch (e) {
       // Keep the events for a later flush; the run goes on. finish() will report the failure.
       this.failure = e as Error;

@@ -76,6 +76,8 @@ export class LibcCollector {
   private readonly maps = new ModuleMaps();
   private readonly parentOf = new Map<number, number>();
   private readonly imageOf = new Map<number, number>();
+  /** image → the executable it ran (HELLO's real path). */
+  private readonly executableOf = new Map<number, string>();
   private readonly pending: PendingRisk[] = [];
   /**
    * `image:pid:callSite:class` → that process image's latest cumulative hits (a later COUNTS
@@ -93,6 +95,7 @@ export class LibcCollector {
     switch (r.kind) {
       case 'hello': {
         this.maps.resetProcess(r.pid);
+        this.executableOf.set(this.nextImage, r.executable);
         this.imageOf.set(r.pid, this.nextImage++);
         if (r.ppid > 0) this.parentOf.set(r.pid, r.ppid);
         const seen = this.hellos.get(r.pid) ?? new Set<string>();
@@ -152,7 +155,7 @@ export class LibcCollector {
     for (const [i, p] of this.pending.entries()) {
       const frames = stacks[i] ?? [];
       const stack = classifyFrames(findingFrames(frames, input.interposerPath), input.repoRoot);
-      const process = input.describe(p.record.pid);
+      const process = this.callerProcess(p, input);
       const site = this.pendingSite(p);
       // The site's total goes with its first report; later reports of it (other processes) add 0.
       const count = totals.get(site) ?? 0;
@@ -245,6 +248,28 @@ export class LibcCollector {
   private pendingSite(p: PendingRisk): string {
     const key = this.siteKey(p.image, p.record.pid, p.record.callSite, p.record.riskClass);
     return siteOf(p.located[0], key, p.record.riskClass);
+  }
+
+  /**
+   * The process as it was when it made the call. State describes each pid as it ended up, but a
+   * forked child that calls before its exec (a shell preparing a command) was still its parent's
+   * program: such a call is the parent executable's, not the one the child went on to run.
+   */
+  private callerProcess(p: PendingRisk, input: LibcFindingsInput): ProcessEvidence | undefined {
+    const final = input.describe(p.record.pid);
+    if (final === undefined || p.image !== 0) return final;
+    let ancestor = this.parentOf.get(p.record.pid);
+    for (let hops = 0; ancestor !== undefined && hops < 64; hops++) {
+      const image = this.imageOf.get(ancestor);
+      const executable = image === undefined ? undefined : this.executableOf.get(image);
+      if (executable !== undefined) {
+        if (realPath(final.exePath) === executable) return final;
+        const parent = input.describe(ancestor);
+        return { ...final, exePath: parent?.exePath ?? executable, args: parent?.args ?? [] };
+      }
+      ancestor = this.parentOf.get(ancestor);
+    }
+    return final;
   }
 
   private image(pid: number): number {

@@ -26,6 +26,7 @@ import {
   type FindingRecord,
   type NewRun,
   type ProcessRecord,
+  type RuleHits,
   type RunFilter,
   type RunRecord,
   type RunStatus,
@@ -48,6 +49,8 @@ import {
   EVENT_ROW_SELECT,
   findingFromRow,
   processFromRow,
+  RULE_HITS_SELECT,
+  ruleHitsFromRow,
   runFromRow,
 } from './rows.js';
 
@@ -304,6 +307,11 @@ export class DuckDbStore implements Store {
       findings: Object.values(findingsBySeverity).reduce((a, b) => a + b, 0),
       findingsBySeverity,
     };
+  }
+
+  async ruleHits(): Promise<RuleHits[]> {
+    this.assertOpen();
+    return (await this.conn.runAndReadAll(RULE_HITS_SELECT)).getRows().map(ruleHitsFromRow);
   }
 
   async *events(query: EventQuery): AsyncGenerator<Event> {

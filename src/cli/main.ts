@@ -305,12 +305,15 @@ program
   .option('--listen <host:port>', 'address to listen on (port 0: any free port)', '127.0.0.1:7777')
   .option('--token-file <file>', 'bearer token clients must send (default: $HARRIER_TOKEN)')
   .option('--create', 'create the store if it does not exist')
+  .option('--rules <file...>', "rules files to list at /api/v1/rules, in order (default: Harrier's rules)")
+  .option('--no-rules', 'list no rules (hits of stored runs are still listed)')
   .action(async (opts) => {
     process.exitCode = await serveCommand({
       store: opts.store,
       listen: opts.listen,
       tokenFile: opts.tokenFile,
       create: opts.create,
+      rules: opts.rules === false ? false : opts.rules,
     });
   });
 

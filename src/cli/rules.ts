@@ -1,9 +1,20 @@
 /** Loading rules for a command: the files given, or Harrier's defaults; errors stop the command. */
-import { RuleEngine, type RuleMatching, formatRulesDiagnostic, loadRuleset } from '../detect/rules/index.js';
+import {
+  type CompiledRuleset,
+  RuleEngine,
+  type RuleMatching,
+  formatRulesDiagnostic,
+  loadRuleset,
+} from '../detect/rules/index.js';
 import { UsageError } from './errors.js';
 import { defaultRulesFiles } from './paths.js';
 
 export async function loadRuleEngine(files: string[] | undefined, matching: RuleMatching): Promise<RuleEngine> {
+  return new RuleEngine(await loadCheckedRuleset(files), matching);
+}
+
+/** The files given (default: Harrier's), loaded and compiled; any error stops the command with every file:line:col. */
+export async function loadCheckedRuleset(files: string[] | undefined): Promise<CompiledRuleset> {
   const paths = files && files.length > 0 ? files : defaultRulesFiles();
   const ruleset = await loadRulesetOrExplain(paths);
   if (ruleset.errors.length > 0) {
@@ -14,7 +25,7 @@ export async function loadRuleEngine(files: string[] | undefined, matching: Rule
       `check them with: harrier rules validate ${paths.join(' ')}`,
     );
   }
-  return new RuleEngine(ruleset, matching);
+  return ruleset;
 }
 
 /** Loads rules files; an unreadable file is the user's to fix, not an internal error. */

@@ -17,10 +17,12 @@ import { eventRoutes } from './routes/events.js';
 import { findingRoutes } from './routes/findings.js';
 import { INGEST_BODY_LIMIT, ingestRoutes } from './routes/ingest.js';
 import { liveRoutes } from './routes/live.js';
+import { ruleRoutes } from './routes/rules.js';
 import { runRoutes } from './routes/runs.js';
 import { sessionRoutes } from './routes/session.js';
 import { statsRoutes } from './routes/stats.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './routes/ui.js';
+import { NO_RULES, type RulesCatalogue } from './rules-catalogue.js';
 import { SessionStore } from './sessions.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import { validatorCompiler } from './validation.js';
@@ -38,6 +40,8 @@ export interface ServerOptions {
   logError: (message: string) => void;
   /** The built dashboard (default: the package's `ui/dist`). */
   uiDir?: string;
+  /** The rules to list at /api/v1/rules (default: none). */
+  rules?: RulesCatalogue;
 }
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
@@ -51,6 +55,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     ingest: new IngestWriters(opts.store),
     live: new LiveHub(),
     metrics: new ServerMetrics(),
+    rules: opts.rules ?? NO_RULES,
   };
   installErrorHandlers(app, opts.logError);
 
@@ -65,11 +70,13 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   });
 
   ctx.metrics.install(app);
+  ctx.metrics.rulesLoaded(ctx.rules);
   statsRoutes(app, ctx);
   runRoutes(app, ctx);
   eventRoutes(app, ctx);
   findingRoutes(app, ctx);
   compareRoutes(app, ctx);
+  ruleRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
   sessionRoutes(app, access, new SignInLimiter());

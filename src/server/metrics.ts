@@ -3,7 +3,8 @@
  * that two servers in one process, as in tests, never share counters.
  */
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RulesCatalogue } from './rules-catalogue.js';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -48,8 +49,21 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly rulesLoadedGauge = new Gauge({
+    name: 'harrier_rules_loaded',
+    help: 'Rules in the files this server was started with (--rules), by state (enabled, disabled)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'harrier_server_' });
+  }
+
+  rulesLoaded(catalogue: RulesCatalogue): void {
+    const enabled = catalogue.rules.filter((r) => r.enabled).length;
+    this.rulesLoadedGauge.set({ state: 'enabled' }, enabled);
+    this.rulesLoadedGauge.set({ state: 'disabled' }, catalogue.rules.length - enabled);
   }
 
   /** Times every request under its route pattern (`/api/v1/runs/:id`), not its URL, to keep label sets small. */

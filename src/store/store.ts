@@ -181,6 +181,20 @@ export interface StoreStats {
   findingsBySeverity: Record<FindingSeverity, number>;
 }
 
+/** How often one rule fired across every stored run (its `kind: 'rule'` findings). */
+export interface RuleHits {
+  /** The rule's name, as rule findings carry it in `ruleId`. */
+  ruleId: string;
+  /** Sum of the findings' counts: the rule's alerts. */
+  hits: number;
+  /** Runs with at least one finding of the rule. */
+  runs: number;
+  /** The newest finding's last occurrence, ns since the epoch. */
+  lastHit: bigint;
+  /** The most severe severity its findings were given (what a rule no longer loaded is shown with). */
+  severity: FindingSeverity;
+}
+
 export interface RunFilter {
   limit?: number;
   offset?: number;
@@ -238,6 +252,8 @@ export interface Store extends RunRecorder {
   /** The distinct endpoints a run's events name, most used first. */
   endpoints(runId: string): Promise<EndpointCount[]>;
   stats(): Promise<StoreStats>;
+  /** Hit counts of every rule that has a finding in the store, by rule name. */
+  ruleHits(): Promise<RuleHits[]>;
   close(): Promise<void>;
 }
 

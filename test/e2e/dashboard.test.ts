@@ -409,3 +409,95 @@ test('a server that needs a token: the sign-in form, a wrong token, then the run
     await guarded.stop();
   }
 });
+
+interface RuleJson {
+  name: string;
+  tags: string[];
+  hits: number;
+  runs: number;
+  priority?: string;
+  condition?: string;
+  file?: string;
+  line?: number;
+}
+
+test('the rules view: loaded rules with hit counts, filters, a tag click and an expanded rule', async (t) => {
+  if (!haveChromium) {
+    t.skip(`${CHROMIUM} is not installed`);
+    return;
+  }
+  assert.ok(browser !== undefined && server !== undefined);
+  const listing = await api<{ rules: RuleJson[]; counts: { loaded: number } }>('/api/v1/rules');
+  // The server runs with Harrier's default rules; build 2's shadow read fired one of them.
+  const hit = listing.rules.find((r) => r.hits > 0 && r.condition !== undefined);
+  assert.ok(hit !== undefined, `a loaded rule with hits among ${listing.rules.length}`);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  await page.goto(`${server.url}/`);
+  await page.getByRole('link', { name: 'Rules', exact: true }).click();
+  await page.locator('tr[data-rule]').first().waitFor();
+  assert.equal(await page.locator('tr[data-rule]').count(), listing.rules.length, 'every rule listed');
+  // Sorted by hits, most first: the rule that fired leads.
+  assert.equal(await page.locator('tr[data-rule]').first().getAttribute('data-rule'), hit.name);
+
+  // Text filter: only the rule searched for.
+  await page.locator('#rule-text').fill(hit.name.slice(0, 30));
+  const row = page.locator(`tr[data-rule="${hit.name}"]`);
+  await page.waitForFunction(`document.querySelectorAll('tr[data-rule]').length < ${listing.rules.length}`);
+  assert.ok(await row.isVisible());
+  assert.equal(await row.locator('[data-hits]').getAttribute('data-hits'), String(hit.hits));
+  assert.equal(await row.locator('[data-runs]').getAttribute('data-runs'), String(hit.runs));
+  assert.match((await row.locator('.last-hit').textContent()) ?? '', /ago|just now/);
+  assert.equal(((await row.locator('.sev').textContent()) ?? '').trim(), hit.priority);
+
+  // Expand by keyboard: description, condition and file:line appear.
+  const toggle = row.locator('button.rule-toggle');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  const detail = page.locator(`#${(await toggle.getAttribute('aria-controls')) ?? ''}`);
+  assert.ok(await detail.isVisible());
+  const detailText = (await detail.textContent()) ?? '';
+  assert.ok(detailText.includes(hit.condition ?? '?'), 'the condition as written');
+  assert.ok(detailText.includes(`${hit.file}:${hit.line}`), 'file:line');
+  await screenshot(page, 'dashboard-rules.png');
+
+  // A tag chip filters by that tag; the tag select follows.
+  await page.locator('#rule-text').fill('');
+  const tag = hit.tags[hit.tags.length - 1] ?? '';
+  await row.locator(`.chip[data-tag="${tag}"]`).click();
+  const tagged = listing.rules.filter((r) => r.tags.includes(tag));
+  await page.waitForFunction(`document.querySelectorAll('tr[data-rule]').length === ${tagged.length}`);
+  assert.deepEqual(
+    (await page.locator('tr[data-rule]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')))).sort(),
+    tagged.map((r) => r.name).sort(),
+  );
+  assert.equal(await page.locator('#rule-tag').inputValue(), tag);
+
+  // With hits only: the rules the API counts hits for.
+  await page.locator('#rule-tag').selectOption('');
+  await page.locator('#rule-hit-only').check();
+  const withHits = listing.rules.filter((r) => r.hits > 0).length;
+  await page.waitForFunction(`document.querySelectorAll('tr[data-rule]').length === ${withHits}`);
+
+  // Sorting by name, A→Z.
+  await page.locator('#rule-hit-only').uncheck();
+  await page.locator('button.sort[data-sort="name"]').click();
+  const names = await page
+    .locator('tr[data-rule]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule') ?? ''));
+  assert.deepEqual(
+    names,
+    [...names].sort((a, b) => a.localeCompare(b)),
+  );
+  assert.equal(names.length, listing.rules.length);
+
+  await page.setViewportSize({ width: 800, height: 800 });
+  await assertNoHorizontalScroll(page);
+  await screenshot(page, 'dashboard-rules-800.png');
+  assert.deepEqual(pageErrors, [], 'no errors in the page');
+  await page.close();
+});

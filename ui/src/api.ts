@@ -85,6 +85,32 @@ export interface EventRecord {
   endpoint?: string;
 }
 
+/** One rule of /api/v1/rules: a loaded one, or (loaded: false) one known only from stored findings. */
+export interface Rule {
+  name: string;
+  loaded: boolean;
+  severity: Severity;
+  tags: string[];
+  hits: number;
+  runs: number;
+  /** Nanoseconds since the epoch as a decimal string; null without hits. */
+  lastHit: string | null;
+  description?: string;
+  priority?: string;
+  enabled?: boolean;
+  source?: string;
+  file?: string;
+  line?: number;
+  condition?: string;
+  output?: string;
+}
+
+export interface RulesListing {
+  rulesFiles: string[];
+  counts: { loaded: number; enabled: number; loadedWithHits: number; notLoaded: number; shown: number };
+  rules: Rule[];
+}
+
 export class ApiFailure extends Error {}
 
 let unauthorized: (() => void) | undefined;
@@ -135,6 +161,7 @@ export const api = {
   /** One process's events (a page of up to 10,000): what it opened and where it connected. */
   processEvents: (id: string, pid: number) =>
     get<{ events: EventRecord[]; next: string | null }>(`/api/v1/runs/${enc(id)}/events?pid=${pid}&limit=10000`),
+  rules: () => get<RulesListing>('/api/v1/rules'),
   compare: (base: string, head: string) => get<Comparison>(`/api/v1/compare?base=${enc(base)}&head=${enc(head)}`),
   /**
    * Every event's time and type, streamed as NDJSON so a big run is not one huge JSON document;

@@ -1,9 +1,10 @@
-/** The dashboard's router: `#/` runs, `#/runs/ID` one run, `#/compare?base=A&head=B`. */
+/** The dashboard's router: `#/` runs, `#/runs/ID` one run, `#/compare?base=A&head=B`, `#/rules`. */
 import './style.css';
 import { onUnauthorized } from './api.js';
 import { Session } from './session.js';
 import { compareView } from './views/compare.js';
 import { stopLive } from './views/live.js';
+import { rulesView } from './views/rules.js';
 import { runView } from './views/run.js';
 import { runsView } from './views/runs.js';
 
@@ -20,6 +21,7 @@ async function route(): Promise<void> {
   });
   if (run?.[1] !== undefined) await runView(root, decodeURIComponent(run[1]));
   else if (path === '/compare') await compareView(root, new URLSearchParams(query));
+  else if (path === '/rules') await rulesView(root);
   else await runsView(root);
   root.setAttribute('data-ready', location.hash);
 }

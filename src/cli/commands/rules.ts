@@ -3,6 +3,7 @@
  * rules files without observing anything.
  */
 import { formatRulesDiagnostic } from '../../detect/rules/index.js';
+import { priorityName } from '../../rules/output/index.js';
 import { referencedEventTypesOf } from '../../detect/rules/ruleset.js';
 import { styleFor } from '../../report/style.js';
 import { defaultRulesFiles } from '../paths.js';
@@ -43,7 +44,8 @@ export async function rulesListCommand(files: string[], opts: { json?: boolean }
     const c = compiled.get(r.name);
     return {
       rule: r.name,
-      priority: c?.priority ?? r.priority,
+      // A disabled rule is not compiled: spell its priority as compiled ones are (`Debug`, not `DEBUG`).
+      priority: c?.priority ?? priorityName(r.priority) ?? r.priority,
       enabled: r.enabled,
       compiled: c !== undefined,
       source: r.source,

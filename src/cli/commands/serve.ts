@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildServer } from '../../server/app.js';
 import { isLoopback, parseListen } from '../../server/listen.js';
+import { NO_RULES, rulesCatalogue, type RulesCatalogue } from '../../server/rules-catalogue.js';
 import { UsageError } from '../errors.js';
+import { loadCheckedRuleset } from '../rules.js';
 import { DEFAULT_STORE, openStore } from '../store.js';
 
 export interface ServeOptions {
@@ -11,6 +13,8 @@ export interface ServeOptions {
   listen: string;
   tokenFile?: string;
   create?: boolean;
+  /** Rules files to list; undefined → Harrier's defaults; false → none. */
+  rules?: string[] | false;
 }
 
 function readToken(tokenFile: string | undefined): string | undefined {
@@ -27,6 +31,13 @@ function readToken(tokenFile: string | undefined): string | undefined {
   }
   const env = process.env.HARRIER_TOKEN?.trim();
   return env === undefined || env === '' ? undefined : env;
+}
+
+/** The rules to list, loaded and compiled as `harrier run` would (so a listed rule is one a run can use). */
+async function servedRules(files: string[] | false | undefined): Promise<RulesCatalogue> {
+  if (files === false) return NO_RULES;
+  const ruleset = await loadCheckedRuleset(files);
+  return rulesCatalogue(ruleset.files, ruleset.all);
 }
 
 /** Resolves when the server has stopped (SIGINT/SIGTERM); startup problems throw before it listens. */
@@ -52,9 +63,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       'pass --store with an existing store (from `harrier run`), or --create to start an empty one',
     );
   }
+  const rules = await servedRules(opts.rules);
   const store = await openStore(storePath);
   const app = buildServer({
     store,
+    rules,
     token,
     queryNeedsToken: !loopback,
     logError: (m) => process.stderr.write(`harrier serve: ${m}\n`),

@@ -3,12 +3,15 @@ import type { Store } from '../../store/store.js';
 import type { IngestWriters } from '../ingest.js';
 import type { LiveHub } from '../live.js';
 import type { ServerMetrics } from '../metrics.js';
+import type { RulesCatalogue } from '../rules-catalogue.js';
 
 export interface RouteContext {
   store: Store;
   ingest: IngestWriters;
   live: LiveHub;
   metrics: ServerMetrics;
+  /** The rules the server was started with (listed, never evaluated). */
+  rules: RulesCatalogue;
 }
 
 export const errorSchema = {

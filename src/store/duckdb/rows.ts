@@ -14,6 +14,7 @@ import {
   type EventRow,
   type FindingSeverity,
   type ProcessRecord,
+  type RuleHits,
   type RunRecord,
   type RunStatus,
 } from '../store.js';
@@ -185,11 +186,26 @@ function asSeverity(v: DuckDBValue): FindingSeverity {
   return found;
 }
 
+export function ruleHitsFromRow(row: Row): RuleHits {
+  return {
+    ruleId: asString(at(row, 0)),
+    hits: asNumber(at(row, 1)),
+    runs: asNumber(at(row, 2)),
+    lastHit: asBigInt(at(row, 3)),
+    severity: asSeverity(at(row, 4)),
+  };
+}
+
 export const FINDING_COLUMNS =
   'id, rule_id, kind, severity, title, message, fingerprint, count, first_ts, last_ts, evidence';
 
 /** Ranks severities in SQL as FINDING_SEVERITIES lists them (critical = 0), for ORDER BY. */
 export const SEVERITY_RANK = `CASE severity ${FINDING_SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${FINDING_SEVERITIES.length} END`;
+
+/** Per rule over every run: alerts (sum of counts), runs, newest last_ts, most severe severity. */
+export const RULE_HITS_SELECT = `SELECT rule_id, sum(count)::BIGINT, count(DISTINCT run_id), max(last_ts),
+  arg_min(severity, ${SEVERITY_RANK})
+  FROM findings WHERE kind = 'rule' GROUP BY rule_id ORDER BY rule_id`;
 
 export function findingFromRow(row: Row): FindingRecord {
   return {

@@ -27,6 +27,7 @@ import {
   type BeginRunOptions,
   type NewRun,
   type ProcessRecord,
+  type RuleHits,
   type RunFilter,
   type RunRecord,
   type RunStatus,
@@ -49,6 +50,8 @@ import {
   EVENT_ROW_SELECT,
   findingFromRow,
   processFromRow,
+  RULE_HITS_SELECT,
+  ruleHitsFromRow,
   runFromRow,
 } from './rows.js';
 
@@ -334,6 +337,11 @@ export class DuckDbStore implements Store {
       findings: Object.values(findingsBySeverity).reduce((a, b) => a + b, 0),
       findingsBySeverity,
     };
+  }
+
+  async ruleHits(): Promise<RuleHits[]> {
+    this.assertOpen();
+    return (await this.conn.runAndReadAll(RULE_HITS_SELECT)).getRows().map(ruleHitsFromRow);
   }
 
   async *events(query: EventQuery): AsyncGenerator<Event> {

@@ -271,25 +271,36 @@ describe('harrier monitor with rules', () => {
         : [];
     const touch = () => spawn('cat', [marker], { stdio: 'ignore' });
 
-    await waitFor(() => stderr.includes('watching the host'));
-    await new Promise((r) => setTimeout(r, 500));
-    touch();
-    await waitFor(() => alerts().some((a) => a.rule === 'First version'));
+    // Touches the marker until the alert shows: on a loaded machine the probe may attach late.
+    const touchUntil = async (what: () => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!what() && Date.now() < deadline) {
+        touch();
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.ok(what(), stderr);
+    };
 
-    writeFileSync(rules, ruleFor('Second version'));
-    child.kill('SIGHUP');
-    await waitFor(() => stderr.includes('rules reloaded'));
-    touch();
-    await waitFor(() => alerts().some((a) => a.rule === 'Second version'));
+    try {
+      await waitFor(() => stderr.includes('watching the host'));
+      await touchUntil(() => alerts().some((a) => a.rule === 'First version'));
 
-    writeFileSync(rules, '- rule: broken\n  condition: (\n');
-    child.kill('SIGHUP');
-    await waitFor(() => stderr.includes('rules not reloaded, keeping the previous ones'));
-    const before = alerts().filter((a) => a.rule === 'Second version').length;
-    touch();
-    await waitFor(() => alerts().filter((a) => a.rule === 'Second version').length > before);
+      writeFileSync(rules, ruleFor('Second version'));
+      child.kill('SIGHUP');
+      await waitFor(() => stderr.includes('rules reloaded'));
+      await touchUntil(() => alerts().some((a) => a.rule === 'Second version'));
 
-    child.kill('SIGINT');
-    assert.equal(await closed, 0, stderr);
+      writeFileSync(rules, '- rule: broken\n  condition: (\n');
+      child.kill('SIGHUP');
+      await waitFor(() => stderr.includes('rules not reloaded, keeping the previous ones'));
+      const before = alerts().filter((a) => a.rule === 'Second version').length;
+      await touchUntil(() => alerts().filter((a) => a.rule === 'Second version').length > before);
+
+      child.kill('SIGINT');
+      assert.equal(await closed, 0, stderr);
+    } finally {
+      // A failed assertion must not leave a host monitor (and its probe) running.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });

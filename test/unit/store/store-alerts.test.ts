@@ -61,7 +61,8 @@ describe('alerts in the store', () => {
     try {
       const run = await store.beginRun(newRun(1n));
       const a1 = alert();
-      const a2 = alert({ ts: T0 + 5n, rule: 'Shell spawned', priority: 'Notice', tags: [], repeats: 0 });
+      // Same time as a1: the later alert (higher seq) lists first.
+      const a2 = alert({ ts: T0, rule: 'Shell spawned', priority: 'Notice', tags: [], repeats: 0 });
       const a3 = alert({ ts: T0 + 9n, repeats: 17, outputFields: { ...alert().outputFields, 'harrier.repeats': 17 } });
       run.appendAlerts([a1, a2]);
       run.appendAlerts([a3]);

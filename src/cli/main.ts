@@ -259,7 +259,7 @@ program
   .description(
     'Streams every process on this host through Harrier (except Harrier itself) and prints live ' +
       'statistics on stderr and rule alerts as Falco JSON lines on stdout (or --alerts-file). Needs root. ' +
-      'Events go to the store unless --no-store. SIGHUP reloads the rules; SIGINT/SIGTERM stop.',
+      'Events, alerts and rule findings go to the store unless --no-store. SIGHUP reloads the rules; SIGINT/SIGTERM stop.',
   )
   .option('--rules <file...>', "Falco-syntax rules files, in order (default: Harrier's rules); SIGHUP reloads them")
   .option('--no-rules', 'evaluate no rules')
@@ -276,7 +276,10 @@ program
   .option('--events <file>', 'write every normalised event to FILE as NDJSON')
   .option('--stats-interval <seconds>', 'how often to print live statistics', positiveInt, 10)
   .option('--json', 'print statistics as JSON lines')
-  .option('--server <url>', 'also send events to a `harrier serve` collector (with --no-store: only there)')
+  .option(
+    '--server <url>',
+    'also send events, alerts and findings to a `harrier serve` collector (with --no-store: only there)',
+  )
   .option('--token-file <file>', "the collector's bearer token (default: $HARRIER_TOKEN)")
   .action(async (opts) => {
     process.exitCode = await monitorCommand({

@@ -2,23 +2,39 @@
  * Host-wide observation (`harrier monitor`): the sensor in host mode feeding state and the
  * store until stopped. Memory stays bounded on a long-running host because exited processes
  * are reaped from the state tables after a grace period.
+ *
+ * Rule alerts go through the deduplicator; each alert it lets out goes to the caller (stdout)
+ * and is recorded with the session, so the collector's alert stream is what the host printed.
+ * Every alert, repeats included, also counts into the session's rule findings (as `harrier run`
+ * aggregates them), which are upserted now and then and at the end: a long session shows its
+ * findings while it runs, not only after it stops.
  */
-import { type AlertListener, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
+import { AlertDeduplicator, type CompiledRule, type RuleEngine, RulesDetector } from '../detect/rules/index.js';
 import { eventContext } from '../events/context.js';
 import type { Event } from '../events/event.js';
 import { SystemState } from '../events/state/system-state.js';
+import { toRecord } from '../findings/record.js';
+import type { FalcoAlert } from '../rules/output/index.js';
 import type { Sensor, SensorSession, SensorStats } from '../sensors/sensor.js';
-import type { RunRecorder, StoredEvent } from '../store/store.js';
+import type { RunRecorder, RunWriter, StoredEvent } from '../store/store.js';
+import { alertRecord } from './alert-record.js';
 import type { EventSink } from './event-sink.js';
 import { redactExecSecrets } from './exec-secrets.js';
 import { nowNs } from './observe.js';
+import { processEvidence } from './process-evidence.js';
 import { beginRecording, keepUp } from './recording.js';
+import { RuleFindings } from './rule-findings.js';
 
 export interface MonitorOptions {
   sensor: Sensor;
   /** Rules evaluated on every event; replaceable while running with setRules(). */
   rules?: RuleEngine;
-  onAlert?: AlertListener;
+  /** Each alert as it goes out, after deduplication. */
+  onAlert?: (alert: FalcoAlert) => void;
+  /** Identical alerts within this window are counted into one re-emission (0: every alert goes out). */
+  dedupWindowMs?: number;
+  /** How often changed findings are upserted on the store/collector. */
+  findingsIntervalMs?: number;
   /** Where events are recorded (the store, a collector, or both). */
   store?: RunRecorder;
   eventSink?: EventSink;
@@ -42,6 +58,8 @@ export class Monitor {
   private session: SensorSession | undefined;
   private stopped = false;
   private detector: RulesDetector | undefined;
+  /** Where the running session takes rule matches; set by run(). */
+  private onMatch: ((alert: FalcoAlert, rule: CompiledRule, event: Event) => void) | undefined;
 
   constructor(private readonly opts: MonitorOptions) {
     if (opts.rules) this.setRules(opts.rules);
@@ -52,7 +70,7 @@ export class Monitor {
    * ruleset, and none is skipped.
    */
   setRules(engine: RuleEngine): void {
-    this.detector = new RulesDetector(engine, (alert, rule, event) => this.opts.onAlert?.(alert, rule, event));
+    this.detector = new RulesDetector(engine, (alert, rule, event) => this.onMatch?.(alert, rule, event));
   }
 
   async run(): Promise<MonitorStats> {
@@ -98,6 +116,23 @@ export class Monitor {
       opts.onStats?.(stats());
     }, interval);
 
+    const windowMs = opts.dedupWindowMs ?? 0;
+    const dedup = new AlertDeduplicator(windowMs, (alert) => {
+      opts.onAlert?.(alert);
+      writer?.appendAlerts([alertRecord(alert)]);
+    });
+    const sweeper = setInterval(() => dedup.sweep(Date.now()), Math.max(250, windowMs / 4));
+    const findings = new RuleFindings(undefined);
+    const upserted = new UpsertedFindings();
+    this.onMatch = (alert, rule, event) => {
+      findings.add(alert, rule, event.ts, {
+        exePath: state.process(event.pid)?.exePath,
+        process: () => processEvidence(state, event.pid, process.pid),
+      });
+      dedup.add(alert, Date.now());
+    };
+    const findingsTimer = setInterval(() => upserted.upsertChanged(findings, writer), opts.findingsIntervalMs ?? 5000);
+
     let failure: Error | undefined;
     try {
       for await (const batch of session.events) {
@@ -122,8 +157,14 @@ export class Monitor {
       failure = e as Error;
     } finally {
       clearInterval(timer);
+      clearInterval(sweeper);
+      clearInterval(findingsTimer);
+      this.onMatch = undefined;
     }
     await session.stop();
+    // Closes the open windows (their repeat counts go out and are recorded), then the findings' last state.
+    dedup.flush();
+    upserted.upsertChanged(findings, writer);
     const final = stats();
     // No run summary: a host's files and endpoints are unbounded; `harrier show` rebuilds one from the events.
     await writer?.finish({ endedAt: nowNs(), summary: null, partial: failure !== undefined });
@@ -136,5 +177,21 @@ export class Monitor {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.session?.stop();
+  }
+}
+
+/** Remembers what was last upserted, so each period sends only the findings that changed since. */
+class UpsertedFindings {
+  private readonly sent = new Map<string, { count: number; lastTs: bigint }>();
+
+  upsertChanged(findings: RuleFindings, writer: RunWriter | undefined): void {
+    if (writer === undefined) return;
+    const changed = findings.findings().filter((f) => {
+      const last = this.sent.get(f.id);
+      return last === undefined || last.count !== f.count || last.lastTs !== f.lastTs;
+    });
+    if (changed.length === 0) return;
+    for (const f of changed) this.sent.set(f.id, { count: f.count, lastTs: f.lastTs });
+    writer.upsertFindings(changed.map(toRecord));
   }
 }

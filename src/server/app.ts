@@ -11,6 +11,7 @@ import { installErrorHandlers } from './errors.js';
 import { IngestWriters } from './ingest.js';
 import { LiveHub } from './live.js';
 import { ServerMetrics } from './metrics.js';
+import { alertRoutes } from './routes/alerts.js';
 import { compareRoutes } from './routes/compare.js';
 import type { RouteContext } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
@@ -80,6 +81,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
   sessionRoutes(app, access, new SignInLimiter());
+  alertRoutes(app, ctx);
   uiRoutes(app, opts.uiDir ?? DEFAULT_UI_DIR);
   return app;
 }

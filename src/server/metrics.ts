@@ -35,6 +35,12 @@ export class ServerMetrics {
     labelNames: ['severity'] as const,
     registers: [this.registry],
   });
+  readonly alerts = new Counter({
+    name: 'harrier_ingest_alerts_total',
+    help: 'Rule alerts received through the ingest API, by Falco priority and rule',
+    labelNames: ['priority', 'rule'] as const,
+    registers: [this.registry],
+  });
   readonly storeWrite = new Histogram({
     name: 'harrier_store_write_seconds',
     help: 'Time to commit one ingested event batch to the store',

@@ -6,7 +6,7 @@
  */
 import { eventToJson } from '../events/json.js';
 import { nsToIso } from '../report/summary-builder.js';
-import type { EventRow, FindingRecord, ProcessRecord, RunRecord } from '../store/store.js';
+import type { EventRow, FindingRecord, ProcessRecord, RunRecord, StoredAlert } from '../store/store.js';
 import { redactText } from '../detect/secrets/detector.js';
 import { redactedArgs, redactedDeep, redactedEvent } from './redaction.js';
 
@@ -189,4 +189,42 @@ export function eventRowJson(row: EventRow) {
   if (row.path2 !== undefined) out.path2 = row.path2;
   if (row.endpoint !== undefined) out.endpoint = row.endpoint;
   return out;
+}
+
+export const alertSchema = {
+  type: 'object',
+  properties: {
+    runId: str,
+    seq: int,
+    time: str,
+    tsNs: str,
+    rule: str,
+    priority: str,
+    source: str,
+    tags: { type: 'array', items: str },
+    hostname: str,
+    output: str,
+    outputFields: anyObject,
+    repeats: int,
+  },
+} as const;
+
+export type AlertJson = ReturnType<typeof alertJson>;
+
+export function alertJson(a: StoredAlert) {
+  const fields = jsonSafe(a.outputFields);
+  return {
+    runId: a.runId,
+    seq: a.seq,
+    time: nsToIso(a.ts),
+    tsNs: a.ts.toString(),
+    rule: a.rule,
+    priority: a.priority,
+    source: a.source,
+    tags: a.tags,
+    hostname: a.hostname,
+    output: redactText(a.output),
+    outputFields: typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : {},
+    repeats: a.repeats,
+  };
 }

@@ -86,6 +86,57 @@ export interface StoredEvent {
   endpoint?: string;
 }
 
+/**
+ * One rule alert as it went out (Falco's alert JSON, plus Harrier's deduplication count). The
+ * priority is Falco's spelling (`Warning`, `Informational`); the store takes it as given and the
+ * code that produces or accepts alerts checks it.
+ */
+export interface AlertRecord {
+  /** The alert's number in its run (1-based). Left out, the writer numbers alerts in order; a
+   * sender that retries gives it, so a retried alert is stored once. */
+  seq?: number;
+  /** The event's time, nanoseconds since the epoch. */
+  ts: bigint;
+  rule: string;
+  priority: string;
+  source: string;
+  tags: string[];
+  hostname: string;
+  /** The rendered output, with Falco's `time: Priority ` prefix. */
+  output: string;
+  /** Falco's `output_fields`: plain JSON values (large integers as decimal strings). */
+  outputFields: Record<string, unknown>;
+  /** Identical alerts folded into this one by a deduplication window (0: none). */
+  repeats: number;
+}
+
+/** A stored alert: its run and number are always known. */
+export interface StoredAlert extends AlertRecord {
+  runId: string;
+  seq: number;
+}
+
+/** Where a newest-first page of alerts ended: the next page starts after it. */
+export interface AlertPosition {
+  ts: bigint;
+  runId: string;
+  seq: number;
+}
+
+/** An alert search across runs, newest first (by time, then run and number). */
+export interface AlertFilter {
+  runId?: string;
+  /** Only alerts at or after this time (ns since the epoch). */
+  since?: bigint;
+  /** Falco priorities, exactly as stored (`Warning`). */
+  priorities?: string[];
+  /** Exact rule name. */
+  rule?: string;
+  /** Only alerts older than this position (the last of the previous page). */
+  before?: AlertPosition;
+  limit: number;
+}
+
 export interface RunWriter {
   readonly runId: string;
   /** Buffers events; they reach the database in batches. Never blocks the caller. */
@@ -105,6 +156,11 @@ export interface RunWriter {
    * RangeError for a finding that cannot be stored (unknown kind or severity, bad count).
    */
   upsertFindings(findings: FindingRecord[]): void;
+  /**
+   * Buffers rule alerts, written with the next write as findings are. Throws a TypeError or
+   * RangeError for an alert that cannot be stored (bad seq, repeats or timestamp).
+   */
+  appendAlerts(alerts: AlertRecord[]): void;
   /** Writes everything buffered so far. */
   flush(): Promise<void>;
   /** Flushes, records the outcome and marks the run complete (or incomplete when `partial`). */
@@ -249,6 +305,8 @@ export interface Store extends RunRecorder {
   events(query: EventQuery): AsyncIterable<Event>;
   /** Events matching every given filter, in run order, with their context and sequence number. */
   searchEvents(query: EventSearch): AsyncIterable<EventRow>;
+  /** Alerts matching every given filter, newest first, at most `limit`. */
+  alerts(filter: AlertFilter): Promise<StoredAlert[]>;
   /** The distinct endpoints a run's events name, most used first. */
   endpoints(runId: string): Promise<EndpointCount[]>;
   stats(): Promise<StoreStats>;

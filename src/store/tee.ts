@@ -2,7 +2,15 @@
  * One run recorded in several places at once (the local store and a collector): each write goes
  * to every writer. The run id shown to the user is the first recorder's.
  */
-import type { FindingRecord, NewRun, ProcessRecord, RunRecorder, RunWriter, StoredEvent } from './store.js';
+import type {
+  AlertRecord,
+  FindingRecord,
+  NewRun,
+  ProcessRecord,
+  RunRecorder,
+  RunWriter,
+  StoredEvent,
+} from './store.js';
 
 export function teeRecorder(recorders: readonly RunRecorder[]): RunRecorder | undefined {
   if (recorders.length <= 1) return recorders[0];
@@ -37,6 +45,10 @@ class TeeWriter implements RunWriter {
 
   upsertFindings(findings: FindingRecord[]): void {
     for (const w of this.writers) w.upsertFindings(findings);
+  }
+
+  appendAlerts(alerts: AlertRecord[]): void {
+    for (const w of this.writers) w.appendAlerts(alerts);
   }
 
   async flush(): Promise<void> {

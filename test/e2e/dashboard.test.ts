@@ -501,3 +501,159 @@ test('the rules view: loaded rules with hit counts, filters, a tag click and an 
   assert.deepEqual(pageErrors, [], 'no errors in the page');
   await page.close();
 });
+
+/** What each rule's output says, as the rules' output formats would render it. */
+const DESCRIPTIONS: Record<string, string> = {
+  'Harrier Shell Spawned by Server': 'Shell spawned by a server process',
+  'Harrier Password File Read by Untrusted Program': 'Password file opened for reading by an untrusted program',
+  'Harrier Outbound Connection': 'Outbound connection from a server process',
+};
+
+test('the host monitor view: recent alerts, then live ones on top without reload, expandable and filterable', async (t) => {
+  if (!haveChromium) {
+    t.skip(`${CHROMIUM} is not installed`);
+    return;
+  }
+  assert.ok(browser !== undefined && server !== undefined);
+  const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+    const res = await getJson<Record<string, unknown>>(`${server?.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.ok(res.status === 200 || res.status === 201, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+  const created = await post('/api/v1/ingest/runs', {
+    command: ['harrier', 'monitor'],
+    cwd: '/',
+    sensor: 'ebpf',
+    hostname: 'web-7',
+    startedAt: String(nowNs()),
+    harrierVersion: '0.1.0',
+  });
+  const runId = String(created.id);
+  const alert = (seq: number, priority: string, rule: string, fields: Record<string, unknown>, tags: string[]) => {
+    const ts = nowNs();
+    const clock = new Date(Number(ts / 1_000_000n)).toISOString().slice(11, 19);
+    const message = Object.entries(fields)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    return {
+      seq,
+      ts: String(ts),
+      rule,
+      priority,
+      source: 'syscall',
+      tags,
+      hostname: 'web-7',
+      output: `${clock}.000000000: ${priority} ${DESCRIPTIONS[rule] ?? rule} (${message})`,
+      outputFields: { 'evt.time': Number(ts / 1000n), ...fields },
+      repeats: 0,
+    };
+  };
+  // Before the page opens: a Notice the list must load.
+  await post(`/api/v1/ingest/runs/${runId}/alerts`, [
+    alert(
+      1,
+      'Notice',
+      'Harrier Shell Spawned by Server',
+      { 'proc.name': 'bash', 'proc.pid': 3101, 'user.name': 'www-data', 'proc.pname': 'nginx' },
+      ['container', 'mitre_execution', 'shell'],
+    ),
+  ]);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(`${server.url}/`);
+  await page.getByRole('link', { name: 'Monitor', exact: true }).click();
+  await page.locator('.live[data-connected]').waitFor();
+  await page.locator('#app[data-loaded]').waitFor();
+  const noticeRow = page.locator(`tr[data-alert="${runId}:1"]`);
+  await noticeRow.waitFor();
+  assert.match(
+    (await noticeRow.textContent()) ?? '',
+    /web-7.*Harrier Shell Spawned by Server.*Notice.*bash \(3101\) · www-data/,
+  );
+
+  // Arrives while the page is open: shown on top, without a reload.
+  const live = alert(
+    2,
+    'Critical',
+    'Harrier Password File Read by Untrusted Program',
+    {
+      'fd.name': '/etc/shadow',
+      'proc.name': 'cat',
+      'proc.pid': 4242,
+      'user.name': 'root',
+      'proc.cmdline': 'cat /etc/shadow',
+    },
+    ['T1003.008', 'filesystem', 'mitre_credential_access'],
+  );
+  await post(`/api/v1/ingest/runs/${runId}/alerts`, [live]);
+  const liveRow = page.locator(`tr[data-alert="${runId}:2"]`);
+  await liveRow.waitFor();
+  assert.equal(await page.locator('tr.alert-row').first().getAttribute('data-alert'), `${runId}:2`);
+  assert.equal(await liveRow.locator('.sev').textContent(), 'Critical');
+  assert.match((await liveRow.locator('.sev').getAttribute('class')) ?? '', /sev-critical/);
+  assert.match(
+    (await liveRow.textContent()) ?? '',
+    /cat \(4242\) · root.*Password file opened for reading by an untrusted program \(fd\.name=\/etc\/shadow/,
+  );
+
+  // Expands by keyboard to every output field and tag.
+  const toggle = liveRow.locator('.alert-toggle');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  const detail = page.locator(`#alert-${runId}-2`);
+  assert.ok(await detail.isVisible());
+  const detailText = (await detail.textContent()) ?? '';
+  for (const text of [
+    'proc.cmdline',
+    'cat /etc/shadow',
+    'fd.name',
+    'evt.time',
+    'T1003.008',
+    'mitre_credential_access',
+  ]) {
+    assert.ok(detailText.includes(text), `${text} in the expanded alert: ${detailText}`);
+  }
+  await screenshot(page, 'dashboard-monitor.png');
+
+  // Priority filter: without Notice the shell alert goes; the critical one stays.
+  await page.locator('input[data-priority="Notice"]').uncheck();
+  await noticeRow.waitFor({ state: 'detached' });
+  assert.ok(await liveRow.isVisible());
+  // A live alert of a hidden priority is not added.
+  await post(`/api/v1/ingest/runs/${runId}/alerts`, [
+    alert(3, 'Notice', 'Harrier Shell Spawned by Server', { 'proc.name': 'sh', 'proc.pid': 3200 }, []),
+    alert(4, 'Warning', 'Harrier Outbound Connection', { 'proc.name': 'curl', 'proc.pid': 3300 }, []),
+  ]);
+  await page.locator(`tr[data-alert="${runId}:4"]`).waitFor();
+  assert.equal(await page.locator(`tr[data-alert="${runId}:3"]`).count(), 0);
+  await page.locator('input[data-priority="Notice"]').check();
+  await page.locator(`tr[data-alert="${runId}:3"]`).waitFor();
+
+  // Text filter on rule and output, in the page.
+  await page.locator('#alert-text').fill('shadow');
+  await page.waitForFunction(`document.querySelector('tr[data-alert="${runId}:4"]').hidden`);
+  assert.ok(await liveRow.isVisible());
+  await page.locator('#alert-text').fill('');
+
+  await page.setViewportSize({ width: 800, height: 800 });
+  await assertNoHorizontalScroll(page);
+  await screenshot(page, 'dashboard-monitor-800.png');
+
+  // Leaving the view closes its stream: the server then has no listener to write to.
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await page.locator('tr[data-run]').first().waitFor();
+  assert.deepEqual(pageErrors, [], 'no errors in the page');
+  await page.close();
+});

@@ -65,6 +65,8 @@ async function everyResponse(): Promise<Map<string, string>> {
     }
     out.set(`${id} events as NDJSON`, await body(`/api/v1/runs/${id}/events`, 'application/x-ndjson'));
   }
+  out.set('/api/v1/alerts', await body('/api/v1/alerts?limit=1000'));
+  out.set('/api/v1/rules', await body('/api/v1/rules'));
   out.set('/api/v1/stats', await body('/api/v1/stats'));
   out.set('/metrics', await body('/metrics', 'text/plain'));
   return out;
@@ -163,6 +165,24 @@ test('a sender that does not redact: the API still returns no secret values', as
     ]),
   );
   assert.equal(findings.status, 200, await findings.text());
+  const alerts = await post(
+    `/api/v1/ingest/runs/${id}/alerts`,
+    JSON.stringify([
+      {
+        seq: 1,
+        ts: ns,
+        rule: 'Third party rule',
+        priority: 'Warning',
+        source: 'syscall',
+        tags: [],
+        hostname: 'third-party',
+        output: `deploy ran with --token=${githubToken}`,
+        outputFields: { 'proc.cmdline': `deploy --token=${githubToken}` },
+        repeats: 0,
+      },
+    ]),
+  );
+  assert.equal(alerts.status, 200, await alerts.text());
   const finished = await post(
     `/api/v1/ingest/runs/${id}/finish`,
     JSON.stringify({ endedAt: ns, partial: false, exit: { kind: 'exited', code: 0 } }),
@@ -173,5 +193,6 @@ test('a sender that does not redact: the API still returns no secret values', as
   assert.ok(responses.has(`/api/v1/runs/${id}`));
   assert.match(responses.get(`${id} events as NDJSON`) ?? '', /GITHUB_TOKEN=<redacted>.*DB_PASSWORD=<redacted>/);
   assert.match(responses.get(`/api/v1/runs/${id}/findings`) ?? '', /saw <redacted>/);
+  assert.match(responses.get('/api/v1/alerts') ?? '', /deploy ran with --token=<redacted>/);
   assertNoSecrets(responses);
 });

@@ -111,6 +111,45 @@ export interface RulesListing {
   rules: Rule[];
 }
 
+/** Falco's priorities, most urgent first, and the finding severity each is shown as. */
+export const PRIORITIES = [
+  'Emergency',
+  'Alert',
+  'Critical',
+  'Error',
+  'Warning',
+  'Notice',
+  'Informational',
+  'Debug',
+] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const SEVERITY_OF_PRIORITY: Readonly<Record<Priority, Severity>> = {
+  Emergency: 'critical',
+  Alert: 'critical',
+  Critical: 'critical',
+  Error: 'high',
+  Warning: 'medium',
+  Notice: 'low',
+  Informational: 'info',
+  Debug: 'info',
+};
+
+/** One rule alert as `GET /api/v1/alerts` and `/api/v1/alerts/live` give it. */
+export interface Alert {
+  runId: string;
+  seq: number;
+  time: string;
+  tsNs: string;
+  rule: string;
+  priority: Priority;
+  source: string;
+  tags: string[];
+  hostname: string;
+  output: string;
+  outputFields: Record<string, unknown>;
+  repeats: number;
+}
+
 export class ApiFailure extends Error {}
 
 let unauthorized: (() => void) | undefined;
@@ -162,6 +201,11 @@ export const api = {
   processEvents: (id: string, pid: number) =>
     get<{ events: EventRecord[]; next: string | null }>(`/api/v1/runs/${enc(id)}/events?pid=${pid}&limit=10000`),
   rules: () => get<RulesListing>('/api/v1/rules'),
+  /** Newest first; `priorities` empty or absent means all. */
+  alerts: (limit: number, priorities?: readonly Priority[]) =>
+    get<{ alerts: Alert[]; next: string | null }>(
+      `/api/v1/alerts?limit=${limit}${priorities && priorities.length > 0 ? `&priority=${priorities.join(',')}` : ''}`,
+    ).then((b) => b.alerts),
   compare: (base: string, head: string) => get<Comparison>(`/api/v1/compare?base=${enc(base)}&head=${enc(head)}`),
   /**
    * Every event's time and type, streamed as NDJSON so a big run is not one huge JSON document;

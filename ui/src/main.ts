@@ -1,10 +1,14 @@
-/** The dashboard's router: `#/` runs, `#/runs/ID` one run, `#/compare?base=A&head=B`, `#/rules`. */
+/**
+ * The dashboard's router: `#/` runs, `#/runs/ID` one run, `#/compare?base=A&head=B`, `#/monitor`
+ * the alert stream, `#/rules` the rules.
+ */
 import './style.css';
 import { onUnauthorized } from './api.js';
 import { Session } from './session.js';
 import { compareView } from './views/compare.js';
 import { stopLive } from './views/live.js';
 import { rulesView } from './views/rules.js';
+import { monitorView, stopMonitor } from './views/monitor.js';
 import { runView } from './views/run.js';
 import { runsView } from './views/runs.js';
 
@@ -12,6 +16,7 @@ const root = document.getElementById('app') as HTMLElement;
 
 async function route(): Promise<void> {
   stopLive();
+  stopMonitor();
   const [path = '/', query = ''] = location.hash.replace(/^#/, '').split('?');
   const run = /^\/runs\/([^/]+)$/.exec(path);
   document.querySelectorAll('nav a').forEach((a) => {
@@ -22,6 +27,7 @@ async function route(): Promise<void> {
   if (run?.[1] !== undefined) await runView(root, decodeURIComponent(run[1]));
   else if (path === '/compare') await compareView(root, new URLSearchParams(query));
   else if (path === '/rules') await rulesView(root);
+  else if (path === '/monitor') monitorView(root);
   else await runsView(root);
   root.setAttribute('data-ready', location.hash);
 }

@@ -4,7 +4,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { AlertDeduplicator, type RuleMatching } from '../../detect/rules/index.js';
+import type { RuleMatching } from '../../detect/rules/index.js';
 import { Monitor, type MonitorStats } from '../../pipeline/monitor.js';
 import { falcoAlertJson } from '../../rules/output/index.js';
 import { describeError } from '../errors.js';
@@ -67,14 +67,13 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
   }
   // Falco's JSON alert lines, one per alert, where falcosidekick and SIEM shippers expect them.
   const alertLine = (line: string) => (alertsOut ?? process.stdout).write(line + '\n');
-  const dedup = new AlertDeduplicator(opts.dedupWindow * 1000, (alert) => alertLine(falcoAlertJson(alert)));
-  const sweeper = setInterval(() => dedup.sweep(Date.now()), Math.max(250, (opts.dedupWindow * 1000) / 4));
   const print = (s: MonitorStats) =>
     process.stderr.write(opts.json ? JSON.stringify({ stats: s }) + '\n' : statsLine(s));
   const monitor = new Monitor({
     sensor,
     rules,
-    onAlert: (alert) => dedup.add(alert, Date.now()),
+    onAlert: (alert) => alertLine(falcoAlertJson(alert)),
+    dedupWindowMs: opts.dedupWindow * 1000,
     store: teeRecorder([store, remote].filter((r): r is Store | RemoteRecorder => r !== undefined)),
     eventSink,
     harrierVersion: version,
@@ -110,8 +109,6 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     process.off('SIGHUP', reload);
-    clearInterval(sweeper);
-    dedup.flush();
     alertsOut?.end();
     await store?.close();
   }

@@ -17,6 +17,7 @@ import {
   type RuleHits,
   type RunRecord,
   type RunStatus,
+  type StoredAlert,
 } from '../store.js';
 import { decodeArgs, decodeJson } from './codec.js';
 import {
@@ -220,5 +221,27 @@ export function findingFromRow(row: Row): FindingRecord {
     firstTs: asBigInt(at(row, 8)),
     lastTs: asBigInt(at(row, 9)),
     evidence: decodeJson(asString(at(row, 10))),
+  };
+}
+
+export const ALERT_COLUMNS = 'run_id, seq, ts, rule, priority, source, tags, hostname, output, output_fields, repeats';
+
+export function alertFromRow(row: Row): StoredAlert {
+  const fields = decodeJson(asString(at(row, 9)));
+  return {
+    runId: asString(at(row, 0)),
+    seq: asNumber(at(row, 1)),
+    ts: asBigInt(at(row, 2)),
+    rule: asString(at(row, 3)),
+    priority: asString(at(row, 4)),
+    source: asString(at(row, 5)),
+    tags: asStringList(at(row, 6)),
+    hostname: asString(at(row, 7)),
+    output: asString(at(row, 8)),
+    outputFields:
+      typeof fields === 'object' && fields !== null && !Array.isArray(fields)
+        ? (fields as Record<string, unknown>)
+        : {},
+    repeats: asNumber(at(row, 10)),
   };
 }

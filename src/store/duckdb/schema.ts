@@ -120,6 +120,30 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    // Rule alerts as they went out (a monitor session's alert stream), one row each, so the
+    // dashboard can list and filter them without replaying events through the rules. `seq` is
+    // the alert's number in its run, given by the sender: a collector retrying a lost answer
+    // stores an alert once (the key refuses the second copy). `repeats` counts identical alerts
+    // folded into this one by the monitor's deduplication window (`harrier.repeats`).
+    description: 'rule alerts',
+    statements: [
+      `CREATE TABLE alerts (
+        run_id VARCHAR NOT NULL,
+        seq BIGINT NOT NULL,
+        ts BIGINT NOT NULL,
+        rule VARCHAR NOT NULL,
+        priority VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        tags VARCHAR[] NOT NULL,
+        hostname VARCHAR NOT NULL,
+        output VARCHAR NOT NULL,
+        output_fields VARCHAR NOT NULL,
+        repeats INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, seq)
+      )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes and understands. */

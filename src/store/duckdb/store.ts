@@ -18,6 +18,7 @@ import type { Event } from '../../events/event.js';
 import {
   FINDING_SEVERITIES,
   StoreError,
+  type AlertFilter,
   type EndpointCount,
   type EventQuery,
   type EventRow,
@@ -34,11 +35,14 @@ import {
   type StoreRunWriter,
   type Store,
   type StoreStats,
+  type StoredAlert,
 } from '../store.js';
 import { newRunId } from './run-id.js';
 import { asNumber, asOptString, asString } from './values.js';
 import { DuckDbRunWriter, type WriterOptions } from './run-writer.js';
 import {
+  ALERT_COLUMNS,
+  alertFromRow,
   EVENT_SELECT,
   FINDING_COLUMNS,
   PROCESS_COLUMNS,
@@ -300,6 +304,36 @@ export class DuckDbStore implements Store {
       sql += ` LIMIT $${values.length}`;
     }
     yield* this.stream(sql, values, eventRowFromRow);
+  }
+
+  async alerts(filter: AlertFilter): Promise<StoredAlert[]> {
+    this.assertOpen();
+    const where: string[] = [];
+    const values: DuckDBValue[] = [];
+    const add = (clause: (param: string) => string, value: DuckDBValue): void => {
+      values.push(value);
+      where.push(clause(`$${values.length}`));
+    };
+    if (filter.runId !== undefined) add((p) => `run_id = ${p}`, filter.runId);
+    if (filter.since !== undefined) add((p) => `ts >= ${p}`, filter.since);
+    if (filter.priorities !== undefined) {
+      if (filter.priorities.length === 0) return [];
+      add((p) => `list_contains(${p}, priority)`, listValue(filter.priorities));
+    }
+    if (filter.rule !== undefined) add((p) => `rule = ${p}`, filter.rule);
+    if (filter.before !== undefined) {
+      // Keyset on the ORDER BY below: strictly older than the previous page's last alert.
+      const { ts, runId, seq } = filter.before;
+      values.push(ts, runId, BigInt(seq));
+      const n = values.length;
+      const [t, r, q] = [`$${n - 2}`, `$${n - 1}`, `$${n}`];
+      where.push(`(ts < ${t} OR (ts = ${t} AND (run_id < ${r} OR (run_id = ${r} AND seq < ${q}))))`);
+    }
+    values.push(filter.limit);
+    const sql = `SELECT ${ALERT_COLUMNS} FROM alerts${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ts DESC, run_id DESC, seq DESC LIMIT $${values.length}`;
+    const reader = await this.conn.runAndReadAll(sql, values);
+    return reader.getRows().map(alertFromRow);
   }
 
   async endpoints(runId: string): Promise<EndpointCount[]> {

@@ -6,10 +6,15 @@
  * answer or a collector restart is stored once. 429 and network errors are retried with
  * backoff; while the collector is away events wait in a bounded buffer, and what does not fit
  * is counted and reported with the next batch (`?dropped=N`), never silently lost.
+ *
+ * Findings and alerts take a channel of their own (JSON posts on a short timer), so that a
+ * collector slowing the event stream down with 429s does not hold back what a person watches
+ * the dashboard for. Each alert carries its number in the run, so a retried post stores it once.
  */
 import { randomUUID } from 'node:crypto';
 import { eventToJson } from '../../events/json.js';
 import {
+  type AlertRecord,
   type FindingRecord,
   type NewRun,
   type ProcessRecord,
@@ -35,6 +40,13 @@ export interface RemoteOptions {
 }
 
 const DEFAULTS = { batchEvents: 10_000, bufferEvents: 500_000, attempts: 8, backoffMs: 200, intervalMs: 1000 };
+
+/** Alerts per post (the collector takes up to 10,000) and kept while it is away; beyond, they are counted as lost. */
+const ALERTS_PER_POST = 1000;
+const ALERT_BUFFER = 50_000;
+/** Alerts are for people watching: sent sooner than event batches. */
+const ALERT_INTERVAL_MS = 250;
+const FINDINGS_PER_POST = 10_000;
 
 const HINT = 'check --server URL and that `harrier serve` is running there (and --token / HARRIER_TOKEN)';
 
@@ -91,11 +103,20 @@ class RemoteRunWriter implements RunWriter {
   private dropped = 0;
   /** Drops already reported to the collector: each batch reports only those since (docs/api.md). */
   private reportedDropped = 0;
+  /** Findings upserted since they were last sent. */
   private readonly findings = new Map<string, FindingRecord>();
   private readonly processes = new Map<number, ProcessRecord>();
   private sending: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Alerts not yet acknowledged, each with its number in the run. */
+  private alerts: Array<Record<string, unknown>> = [];
+  private alertSeq = 0;
+  private droppedAlertCount = 0;
+  /** The findings-and-alerts channel (see the file comment). */
+  private sideSending: Promise<void> = Promise.resolve();
+  private sideFailure: Error | undefined;
+  private sideTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly runId: string,
@@ -134,29 +155,50 @@ class RemoteRunWriter implements RunWriter {
 
   upsertFindings(findings: FindingRecord[]): void {
     for (const f of findings) this.findings.set(f.id, f);
+    this.armSide();
+  }
+
+  appendAlerts(alerts: AlertRecord[]): void {
+    for (const a of alerts) {
+      const seq = a.seq ?? ++this.alertSeq;
+      this.alertSeq = Math.max(this.alertSeq, seq);
+      if (this.alerts.length >= ALERT_BUFFER) {
+        this.droppedAlertCount++;
+        continue;
+      }
+      this.alerts.push({
+        seq,
+        ts: a.ts.toString(),
+        rule: a.rule,
+        priority: a.priority,
+        source: a.source,
+        tags: a.tags,
+        hostname: a.hostname,
+        output: a.output,
+        outputFields: a.outputFields,
+        repeats: a.repeats,
+      });
+    }
+    this.armSide();
   }
 
   async flush(): Promise<void> {
     this.sending = this.sending.then(() => this.sendAll());
-    await this.sending;
+    this.sideSending = this.sideSending.then(() => this.sendSide());
+    await Promise.all([this.sending, this.sideSending]);
     if (this.failure) throw this.failure;
+    if (this.sideFailure) throw this.sideFailure;
   }
 
   async finish(outcome: { endedAt: bigint; exit?: unknown; summary: unknown; partial: boolean }): Promise<void> {
     clearTimeout(this.timer);
+    clearTimeout(this.sideTimer);
+    // flush() sends the findings and alerts still pending too.
     await this.flush();
     const base = `/api/v1/ingest/runs/${this.runId}`;
-    const findings = [...this.findings.values()].map((f) => ({
-      ...f,
-      firstTs: f.firstTs.toString(),
-      lastTs: f.lastTs.toString(),
-    }));
-    for (let i = 0; i < findings.length; i += 10_000) {
-      await send(this.opts, `${base}/findings`, 'POST', 'application/json', json(findings.slice(i, i + 10_000)));
-    }
     const body = {
       endedAt: outcome.endedAt.toString(),
-      partial: outcome.partial || this.dropped > 0,
+      partial: outcome.partial || this.dropped > 0 || this.droppedAlertCount > 0,
       ...(outcome.exit !== undefined && { exit: outcome.exit }),
       // A monitor session has no summary (null); the collector takes an object or nothing.
       ...(outcome.summary !== null && outcome.summary !== undefined && { summary: outcome.summary }),
@@ -168,6 +210,42 @@ class RemoteRunWriter implements RunWriter {
   /** Events the collector never got because the buffer was full while it was away. */
   get droppedEvents(): number {
     return this.dropped;
+  }
+
+  /** Alerts the collector never got because the buffer was full while it was away. */
+  get droppedAlerts(): number {
+    return this.droppedAlertCount;
+  }
+
+  private armSide(): void {
+    if (this.sideTimer !== undefined || this.sideFailure !== undefined) return;
+    this.sideTimer = setTimeout(() => {
+      this.sideTimer = undefined;
+      this.sideSending = this.sideSending.then(() => this.sendSide());
+    }, ALERT_INTERVAL_MS);
+    this.sideTimer.unref();
+  }
+
+  /** Posts pending findings (upserts, so a resend is harmless) and alerts; what fails stays pending. */
+  private async sendSide(): Promise<void> {
+    const base = `/api/v1/ingest/runs/${this.runId}`;
+    try {
+      while (this.findings.size > 0 && this.sideFailure === undefined) {
+        const batch = [...this.findings.values()].slice(0, FINDINGS_PER_POST);
+        const body = batch.map((f) => ({ ...f, firstTs: f.firstTs.toString(), lastTs: f.lastTs.toString() }));
+        await send(this.opts, `${base}/findings`, 'POST', 'application/json', json(body));
+        // A finding upserted again while the post was out stays pending with its newer count.
+        for (const f of batch) if (this.findings.get(f.id) === f) this.findings.delete(f.id);
+      }
+      while (this.alerts.length > 0 && this.sideFailure === undefined) {
+        const batch = this.alerts.slice(0, ALERTS_PER_POST);
+        await send(this.opts, `${base}/alerts`, 'POST', 'application/json', json(batch));
+        this.alerts = this.alerts.slice(batch.length);
+      }
+    } catch (e) {
+      // Kept for the next flush; finish() reports it.
+      this.sideFailure = e as Error;
+    }
   }
 
   private async sendFull(): Promise<void> {

@@ -45,6 +45,7 @@ describe('opening a store', () => {
     await withRawDb(path, async (run) => {
       assert.deepEqual(await run('SELECT version FROM schema_version'), [[SCHEMA_VERSION]]);
       assert.deepEqual(await run("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"), [
+        ['alerts'],
         ['events'],
         ['findings'],
         ['ingest_batches'],

@@ -574,7 +574,7 @@ test('the host monitor view: recent alerts, then live ones on top without reload
   await page.goto(`${server.url}/`);
   await page.getByRole('link', { name: 'Monitor', exact: true }).click();
   await page.locator('.live[data-connected]').waitFor();
-  await page.locator('#app[data-loaded]').waitFor();
+  await page.locator('#app [data-loaded]').waitFor();
   const noticeRow = page.locator(`tr[data-alert="${runId}:1"]`);
   await noticeRow.waitFor();
   assert.match(

@@ -13,10 +13,17 @@ import { runView } from './views/run.js';
 import { runsView } from './views/runs.js';
 
 const root = document.getElementById('app') as HTMLElement;
+let navigation = 0;
 
 async function route(): Promise<void> {
   stopLive();
   stopMonitor();
+  // Each navigation renders into a container of its own: a view still loading when the user
+  // moves on finishes into a detached element instead of drawing over the page they went to.
+  const current = ++navigation;
+  const view = document.createElement('div');
+  view.className = 'view';
+  root.replaceChildren(view);
   const [path = '/', query = ''] = location.hash.replace(/^#/, '').split('?');
   const run = /^\/runs\/([^/]+)$/.exec(path);
   document.querySelectorAll('nav a').forEach((a) => {
@@ -24,12 +31,12 @@ async function route(): Promise<void> {
     if (current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
-  if (run?.[1] !== undefined) await runView(root, decodeURIComponent(run[1]));
-  else if (path === '/compare') await compareView(root, new URLSearchParams(query));
-  else if (path === '/rules') await rulesView(root);
-  else if (path === '/monitor') monitorView(root);
-  else await runsView(root);
-  root.setAttribute('data-ready', location.hash);
+  if (run?.[1] !== undefined) await runView(view, decodeURIComponent(run[1]));
+  else if (path === '/compare') await compareView(view, new URLSearchParams(query));
+  else if (path === '/rules') await rulesView(view);
+  else if (path === '/monitor') monitorView(view);
+  else await runsView(view);
+  if (current === navigation) root.setAttribute('data-ready', location.hash);
 }
 
 // A server that needs a token shows its sign-in form first, and again whenever a session ends.

@@ -16,7 +16,7 @@ import { SystemState } from '../events/state/system-state.js';
 import { toRecord } from '../findings/record.js';
 import type { FalcoAlert } from '../rules/output/index.js';
 import type { Sensor, SensorSession, SensorStats } from '../sensors/sensor.js';
-import type { RunRecorder, RunWriter, StoredEvent } from '../store/store.js';
+import type { RuleCost, RunRecorder, RunWriter, StoredEvent } from '../store/store.js';
 import { alertRecord } from './alert-record.js';
 import type { EventSink } from './event-sink.js';
 import { redactExecSecrets } from './exec-secrets.js';
@@ -52,12 +52,15 @@ export interface MonitorStats {
   eventsPerSec: number;
   processesTracked: number;
   rssBytes: number;
+  /** Rule evaluation so far: events evaluated and the (sampled) seconds it took. */
+  rules: RuleCost;
 }
 
 export class Monitor {
   private session: SensorSession | undefined;
   private stopped = false;
   private detector: RulesDetector | undefined;
+  private earlierRuleCost: RuleCost = { events: 0, seconds: 0 };
   /** Where the running session takes rule matches; set by run(). */
   private onMatch: ((alert: FalcoAlert, rule: CompiledRule, event: Event) => void) | undefined;
 
@@ -70,7 +73,21 @@ export class Monitor {
    * ruleset, and none is skipped.
    */
   setRules(engine: RuleEngine): void {
+    // The session's rule cost carries across reloads, so a collector's counters never go back.
+    const before = this.detector?.stats();
+    if (before !== undefined) {
+      this.earlierRuleCost = {
+        events: this.earlierRuleCost.events + before.events,
+        seconds: this.earlierRuleCost.seconds + before.seconds,
+      };
+    }
     this.detector = new RulesDetector(engine, (alert, rule, event) => this.onMatch?.(alert, rule, event));
+  }
+
+  /** Rule evaluation over the whole session, every ruleset it ran included. */
+  ruleCost(): RuleCost {
+    const now = this.detector?.stats() ?? { events: 0, seconds: 0 };
+    return { events: this.earlierRuleCost.events + now.events, seconds: this.earlierRuleCost.seconds + now.seconds };
   }
 
   async run(): Promise<MonitorStats> {
@@ -108,6 +125,7 @@ export class Monitor {
         eventsPerSec: rate,
         processesTracked: state.stats().processes,
         rssBytes: process.memoryUsage.rss(),
+        rules: this.ruleCost(),
       };
     };
     // A timer, not the event loop below, so stats still appear on an idle host.
@@ -150,6 +168,7 @@ export class Monitor {
           }
         }
         writer?.appendEvents(stored);
+        if (this.detector !== undefined) writer?.noteRuleCost(this.ruleCost());
         await keepUp(writer);
         if (opts.eventSink) await opts.eventSink.write(batch);
       }

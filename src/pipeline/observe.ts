@@ -295,6 +295,7 @@ export class Observation {
       if (writer) stored[i] = { event: ev, path: ctx.path, path2: ctx.path2, endpoint: ctx.endpoint };
     }
     writer?.appendEvents(stored);
+    if (detector !== undefined) writer?.noteRuleCost(detector.stats());
   }
 
   private onExec(ev: Event, state: SystemState, secrets: ReturnType<typeof redactExecSecrets>): void {

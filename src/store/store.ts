@@ -161,10 +161,23 @@ export interface RunWriter {
    * RangeError for an alert that cannot be stored (bad seq, repeats or timestamp).
    */
   appendAlerts(alerts: AlertRecord[]): void;
+  /**
+   * The run's rule evaluation so far (cumulative), for a collector's metrics. A local store has
+   * no use for it; a remote writer reports what is new with its next event batch.
+   */
+  noteRuleCost(cost: RuleCost): void;
   /** Writes everything buffered so far. */
   flush(): Promise<void>;
   /** Flushes, records the outcome and marks the run complete (or incomplete when `partial`). */
   finish(outcome: { endedAt: bigint; exit?: ExitStatus; summary: unknown; partial: boolean }): Promise<void>;
+}
+
+/** What evaluating rules has cost a run so far. */
+export interface RuleCost {
+  /** Events the rules were evaluated on. */
+  events: number;
+  /** Seconds spent evaluating them (the detector estimates it from a sample). */
+  seconds: number;
 }
 
 /** A store's own writer: it can also take acknowledged batches (the collector's ingest). */

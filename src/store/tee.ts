@@ -7,6 +7,7 @@ import type {
   FindingRecord,
   NewRun,
   ProcessRecord,
+  RuleCost,
   RunRecorder,
   RunWriter,
   StoredEvent,
@@ -49,6 +50,10 @@ class TeeWriter implements RunWriter {
 
   appendAlerts(alerts: AlertRecord[]): void {
     for (const w of this.writers) w.appendAlerts(alerts);
+  }
+
+  noteRuleCost(cost: RuleCost): void {
+    for (const w of this.writers) w.noteRuleCost(cost);
   }
 
   async flush(): Promise<void> {

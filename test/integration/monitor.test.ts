@@ -38,12 +38,24 @@ test('monitor sees a process it did not start, prints stats, stops on SIGINT, an
   const stats = stderr
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { stats: { sensor: { events: number; drops: number }; processesTracked: number } });
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          stats: {
+            sensor: { events: number; drops: number };
+            processesTracked: number;
+            rules: { events: number; seconds: number };
+          };
+        },
+    );
   assert.ok(stats.length >= 2, 'periodic and final stats');
   const last = stats.at(-1)?.stats;
   assert.ok(last && last.sensor.events > 0);
   assert.equal(last.sensor.drops, 0);
   assert.ok(last.processesTracked > 0);
+  // The default rules ran on every event the sensor delivered, and took some time.
+  assert.ok(last.rules.events > 0 && last.rules.events <= last.sensor.events, JSON.stringify(last));
+  assert.ok(last.rules.seconds > 0);
 
   const runs = await runHarrier(['runs', '--store', store, '--json']);
   const list = JSON.parse(runs.stdout) as Array<{ status: string; command: string[]; sensor: string }>;

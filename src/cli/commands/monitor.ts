@@ -36,10 +36,12 @@ export interface MonitorCliOptions {
 
 function statsLine(s: MonitorStats): string {
   const mib = (s.rssBytes / 1048576).toFixed(0);
+  const rules =
+    s.rules.events === 0 ? '' : ` · rules ${((s.rules.seconds / s.rules.events) * 1e6).toFixed(2)} µs/event`;
   return (
     `harrier monitor: ${formatDuration(s.elapsedMs)} · ${Math.round(s.eventsPerSec)} events/s · ` +
     `${s.sensor.events} events · dropped ${s.sensor.drops} · parse errors ${s.sensor.parseErrors} · ` +
-    `${s.processesTracked} processes tracked · ${mib} MiB\n`
+    `${s.processesTracked} processes tracked · ${mib} MiB${rules}\n`
   );
 }
 

@@ -332,6 +332,9 @@ export class DuckDbRunWriter implements StoreRunWriter {
     for (const a of pending) this.pendingAlerts.push(a);
   }
 
+  /** The cost of rules is a collector's metric; the run's own record does not keep it. */
+  noteRuleCost(): void {}
+
   async flush(): Promise<void> {
     this.queueWrite();
     await this.chain;

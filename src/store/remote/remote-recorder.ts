@@ -18,6 +18,7 @@ import {
   type FindingRecord,
   type NewRun,
   type ProcessRecord,
+  type RuleCost,
   type RunWriter,
   type StoredEvent,
   StoreError,
@@ -103,6 +104,9 @@ class RemoteRunWriter implements RunWriter {
   private dropped = 0;
   /** Drops already reported to the collector: each batch reports only those since (docs/api.md). */
   private reportedDropped = 0;
+  /** The rules' cost so far, and how much of it the collector has been told. */
+  private ruleCost: RuleCost = { events: 0, seconds: 0 };
+  private reportedRuleCost: RuleCost = { events: 0, seconds: 0 };
   /** Findings upserted since they were last sent. */
   private readonly findings = new Map<string, FindingRecord>();
   private readonly processes = new Map<number, ProcessRecord>();
@@ -156,6 +160,10 @@ class RemoteRunWriter implements RunWriter {
   upsertFindings(findings: FindingRecord[]): void {
     for (const f of findings) this.findings.set(f.id, f);
     this.armSide();
+  }
+
+  noteRuleCost(cost: RuleCost): void {
+    this.ruleCost = { ...cost };
   }
 
   appendAlerts(alerts: AlertRecord[]): void {
@@ -261,7 +269,14 @@ class RemoteRunWriter implements RunWriter {
     const key = `${this.runId}-${++this.batchNo}`;
     const droppedSoFar = this.dropped;
     const newlyDropped = droppedSoFar - this.reportedDropped;
-    const query = newlyDropped > 0 ? `?dropped=${newlyDropped}` : '';
+    const cost = this.ruleCost;
+    const params = new URLSearchParams();
+    if (newlyDropped > 0) params.set('dropped', String(newlyDropped));
+    if (cost.events > this.reportedRuleCost.events) {
+      params.set('ruleEvents', String(cost.events - this.reportedRuleCost.events));
+      params.set('ruleSeconds', Math.max(0, cost.seconds - this.reportedRuleCost.seconds).toFixed(6));
+    }
+    const query = params.size > 0 ? `?${params.toString()}` : '';
     try {
       await send(
         this.opts,
@@ -273,6 +288,7 @@ class RemoteRunWriter implements RunWriter {
       );
       this.lines = this.lines.slice(batch.length);
       this.reportedDropped = droppedSoFar;
+      this.reportedRuleCost = cost;
     } catch (e) {
       // Keep the events for a later flush; the run goes on. finish() will report the failure.
       this.failure = e as Error;

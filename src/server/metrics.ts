@@ -41,6 +41,16 @@ export class ServerMetrics {
     labelNames: ['priority', 'rule'] as const,
     registers: [this.registry],
   });
+  readonly ruleEvaluations = new Counter({
+    name: 'harrier_rule_evaluated_events_total',
+    help: 'Events the senders (harrier run/monitor) evaluated rules on, as they report with each batch',
+    registers: [this.registry],
+  });
+  readonly ruleSeconds = new Counter({
+    name: 'harrier_rule_evaluation_seconds_total',
+    help: 'Time the senders spent evaluating rules (sampled by them); divide by harrier_rule_evaluated_events_total for the time per event',
+    registers: [this.registry],
+  });
   readonly storeWrite = new Histogram({
     name: 'harrier_store_write_seconds',
     help: 'Time to commit one ingested event batch to the store',

@@ -70,6 +70,12 @@ describe('harrier run --server', () => {
     const localFindings = (JSON.parse(shown.stdout) as { findings: Array<{ ruleId: string }> }).findings;
     assert.ok(localFindings.length > 0);
     assert.deepEqual(findings.map((f) => f.ruleId).sort(), localFindings.map((f) => f.ruleId).sort());
+
+    // The run reported its rule evaluation with its batches: every event it recorded was evaluated.
+    const metrics = await (await fetch(`${server.url}/metrics`, auth)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    assert.equal(value('harrier_rule_evaluated_events_total'), summary.totals.events, metrics);
+    assert.ok(value('harrier_rule_evaluation_seconds_total') > 0);
   });
 
   test('a collector restarted mid-run loses nothing it acknowledged and stores nothing twice', async () => {

@@ -155,6 +155,12 @@ const batchQuery = {
   additionalProperties: false,
   properties: {
     dropped: { type: 'integer', minimum: 0, description: 'events the client dropped since its last batch' },
+    ruleEvents: {
+      type: 'integer',
+      minimum: 0,
+      description: 'events the client evaluated rules on since its last batch',
+    },
+    ruleSeconds: { type: 'number', minimum: 0, description: 'seconds those evaluations took' },
   },
 } as const;
 
@@ -203,7 +209,11 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
     },
   );
 
-  app.post<{ Params: { id: string }; Querystring: { dropped?: number }; Headers: { 'idempotency-key': string } }>(
+  app.post<{
+    Params: { id: string };
+    Querystring: { dropped?: number; ruleEvents?: number; ruleSeconds?: number };
+    Headers: { 'idempotency-key': string };
+  }>(
     '/api/v1/ingest/runs/:id/events',
     { schema: { params: runIdParams, querystring: batchQuery, headers: idempotencyHeaders } },
     async (request, reply) => {
@@ -234,7 +244,12 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
       if (result.duplicate) {
         metrics.duplicateBatches.inc();
       } else {
-        if (request.query.dropped !== undefined) metrics.drops.inc(request.query.dropped);
+        const q = request.query;
+        if (q.dropped !== undefined) metrics.drops.inc(q.dropped);
+        if (q.ruleEvents !== undefined && q.ruleEvents > 0) {
+          metrics.ruleEvaluations.inc(q.ruleEvents);
+          metrics.ruleSeconds.inc(q.ruleSeconds ?? 0);
+        }
         // Counted per (type, sensor) pair rather than per event: a label lookup per event costs more than the parse.
         const counts = new Map<string, { type: string; sensor: string; n: number }>();
         for (const { event } of events) {

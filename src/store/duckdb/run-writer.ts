@@ -33,7 +33,7 @@ import {
   type StoredEvent,
 } from '../store.js';
 import { encodeArgs, encodeJson } from './codec.js';
-import { COUNT_NDJSON_BATCH, INSERT_NDJSON_BATCH } from './ndjson-batch.js';
+import { COUNT_INSERTED, INSERT_NDJSON_BATCH } from './ndjson-batch.js';
 
 export interface WriterOptions {
   /** Buffered events that trigger a write without waiting for the timer. */
@@ -422,7 +422,7 @@ export class DuckDbRunWriter implements StoreRunWriter {
         INSERT_NDJSON_TYPES,
       );
       stored = inserted.rowsChanged;
-      const byType = await this.conn.runAndReadAll(COUNT_NDJSON_BATCH, [file]);
+      const byType = await this.conn.runAndReadAll(COUNT_INSERTED, [this.runId, BigInt(before)]);
       counts = byType.getRowObjectsJS().map((r) => ({
         type: String(r.type),
         source: String(r.source),

@@ -77,7 +77,8 @@ export function eventFromJsonValue(raw: unknown): Event {
   if (typeof o.source !== 'string' || !SOURCES.has(o.source)) throw new EventJsonError('"source" is not a sensor');
   if (typeof o.type !== 'string') throw new EventJsonError('"type" must be a string');
   if (!Number.isInteger(o.pid) || !Number.isInteger(o.tid)) throw new EventJsonError('"pid"/"tid" must be integers');
-  if (typeof o.args !== 'object' || o.args === null) throw new EventJsonError('"args" must be an object');
+  if (typeof o.args !== 'object' || o.args === null || Array.isArray(o.args))
+    throw new EventJsonError('"args" must be an object');
   const ev: Event = {
     ts: BigInt(o.ts),
     source: o.source as SensorKind,

@@ -189,6 +189,30 @@ export interface StoreRunWriter extends RunWriter {
    * survives restarts) stores nothing and resolves with `duplicate: true`.
    */
   appendBatch(batchId: string, events: StoredEvent[]): Promise<BatchResult>;
+  /**
+   * The same guarantees as `appendBatch` for a batch still in its wire form: `file` holds NDJSON
+   * lines in the event codec (events/json.ts) with optional `path`, `path2` and `endpoint`,
+   * blank lines allowed. The database reads and checks the lines itself, which is the fast way
+   * in. A batch it cannot take as is (a line it refuses, or a form it does not read exactly as
+   * the codec does) goes to `batch.parse`, in the same place in the run's order: what that
+   * returns is stored through `appendBatch`'s path, and what it throws (the precise error) is
+   * the call's error. Nothing of a refused batch is stored.
+   */
+  appendNdjsonBatch(batchId: string, file: string, batch: NdjsonBatchOptions): Promise<NdjsonBatchResult>;
+}
+
+export interface NdjsonBatchOptions {
+  /** Lines in the file (an upper bound on its events), counted in the writer's backlog until stored. */
+  lines: number;
+  /** Lines (blank ones aside) past which the batch is refused; `parse` then says why. */
+  maxEvents: number;
+  /** Decodes the batch in JavaScript: the reference form, and the error messages' source. */
+  parse: () => StoredEvent[];
+}
+
+export interface NdjsonBatchResult extends BatchResult {
+  /** Events stored per (type, source), for metrics; empty for a duplicate. */
+  counts: Array<{ type: string; source: string; events: number }>;
 }
 
 export interface BatchResult {

@@ -10,7 +10,9 @@ import type { BuildInfo } from '../../findings/assessment.js';
 import type { ExitStatus } from '../../sensors/sensor.js';
 import { FINDING_KINDS, FINDING_SEVERITIES } from '../../store/store.js';
 import { ApiError } from '../errors.js';
+import { BatchFiles } from '../batch-files.js';
 import {
+  MAX_BATCH_EVENTS,
   findingFromInput,
   nsFromString,
   parseEventBatch,
@@ -176,14 +178,26 @@ const runCreationHeaders = {
   properties: { 'idempotency-key': idempotencyHeaders.properties['idempotency-key'] },
 } as const;
 
+/** Lines in an NDJSON body: an upper bound on its events, for the writer's backlog. */
+function countLines(body: Buffer): number {
+  let lines = body.length > 0 && body[body.length - 1] !== NEWLINE ? 1 : 0;
+  for (let at = body.indexOf(NEWLINE); at !== -1; at = body.indexOf(NEWLINE, at + 1)) lines++;
+  return lines;
+}
+
+const NEWLINE = 0x0a;
+
 export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metrics }: RouteContext): void {
-  // The events body is kept as text and split here, so an error can name its line.
+  const batchFiles = new BatchFiles();
+  app.addHook('onClose', () => batchFiles.close());
+  // The events body is kept as bytes: the store reads the lines from a private file itself, and
+  // only a batch it refuses is decoded here, so that the error can name its line.
   // Fastify refuses a body over its limit by closing the connection before reading it, and most
   // clients then see only EPIPE, never the 413. Batches up to READ_LIMIT are therefore read whole
   // and refused by the route with a JSON 413 the client can read; beyond it, the cut-off stands.
   app.addContentTypeParser(
     'application/x-ndjson',
-    { parseAs: 'string', bodyLimit: READ_LIMIT },
+    { parseAs: 'buffer', bodyLimit: READ_LIMIT },
     (_request, body, done) => done(null, body),
   );
 
@@ -217,10 +231,11 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
     '/api/v1/ingest/runs/:id/events',
     { schema: { params: runIdParams, querystring: batchQuery, headers: idempotencyHeaders } },
     async (request, reply) => {
-      if (typeof request.body !== 'string') {
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) {
         throw new ApiError(415, 'unsupported_media_type', 'send events as Content-Type: application/x-ndjson');
       }
-      if (Buffer.byteLength(request.body) > INGEST_BODY_LIMIT) {
+      if (body.length > INGEST_BODY_LIMIT) {
         throw new ApiError(
           413,
           'payload_too_large',
@@ -237,9 +252,14 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
         );
       }
       const writer = await ingest.writerFor(request.params.id);
-      const events = parseEventBatch(request.body);
       const stopTimer = metrics.storeWrite.startTimer();
-      const result = await writer.appendBatch(request.headers['idempotency-key'], events);
+      const { counts, ...result } = await batchFiles.with(body, (file) =>
+        writer.appendNdjsonBatch(request.headers['idempotency-key'], file, {
+          lines: countLines(body),
+          maxEvents: MAX_BATCH_EVENTS,
+          parse: () => parseEventBatch(body.toString('utf8')),
+        }),
+      );
       stopTimer();
       if (result.duplicate) {
         metrics.duplicateBatches.inc();
@@ -251,14 +271,7 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
           metrics.ruleSeconds.inc(q.ruleSeconds ?? 0);
         }
         // Counted per (type, sensor) pair rather than per event: a label lookup per event costs more than the parse.
-        const counts = new Map<string, { type: string; sensor: string; n: number }>();
-        for (const { event } of events) {
-          const key = `${event.type}\0${event.source}`;
-          const c = counts.get(key);
-          if (c === undefined) counts.set(key, { type: event.type, sensor: event.source, n: 1 });
-          else c.n++;
-        }
-        for (const c of counts.values()) metrics.eventsIngested.inc({ type: c.type, sensor: c.sensor }, c.n);
+        for (const c of counts) metrics.eventsIngested.inc({ type: c.type, sensor: c.source }, c.events);
         live.publish(writer.runId, { kind: 'events', stored: result.stored, total: result.total });
       }
       return { runId: writer.runId, ...result };

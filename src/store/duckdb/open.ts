@@ -21,8 +21,13 @@ export interface OpenOptions extends Partial<WriterOptions> {
  * DuckDB checkpoints synchronously inside whichever commit crosses this WAL size; run writers
  * checkpoint on their own, off the event loop, well before it (run-writer.ts), so this is only
  * the backstop.
+ *
+ * One DuckDB worker thread: a writable store shares the machine with Node's own thread (the
+ * sensor's decoding, or the server's HTTP), and on 2 cores a second DuckDB thread only made
+ * them contend: measured on `harrier serve` ingest, 8.5 µs of CPU per event and 52–75 k
+ * events/s with one thread against 14–15 µs and 38–40 k/s with two (the DuckDB default here).
  */
-const WRITE_SETTINGS = { checkpoint_threshold: '512MB' };
+const WRITE_SETTINGS = { checkpoint_threshold: '512MB', threads: '1' };
 
 /**
  * Files open in this process. DuckDB's file lock only keeps other processes out: a second

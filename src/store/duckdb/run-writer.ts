@@ -27,11 +27,14 @@ import {
   type AlertRecord,
   type BatchResult,
   type FindingRecord,
+  type NdjsonBatchOptions,
+  type NdjsonBatchResult,
   type ProcessRecord,
   type StoreRunWriter,
   type StoredEvent,
 } from '../store.js';
 import { encodeArgs, encodeJson } from './codec.js';
+import { COUNT_INSERTED, INSERT_NDJSON_BATCH } from './ndjson-batch.js';
 
 export interface WriterOptions {
   /** Buffered events that trigger a write without waiting for the timer. */
@@ -204,6 +207,19 @@ const FINISH_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, VARCHAR, INTEGER, 
 const SEEN_BATCH = 'SELECT 1 FROM ingest_batches WHERE run_id = $1 AND batch_id = $2';
 const RECORD_BATCH = 'INSERT INTO ingest_batches VALUES ($1, $2, $3, $4, $5)';
 const RECORD_BATCH_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, BIGINT, BIGINT];
+const INSERT_NDJSON_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, BIGINT];
+
+/** Events per (type, source), as the metrics count them. */
+function countByTypeAndSource(events: StoredEvent[]): NdjsonBatchResult['counts'] {
+  const counts = new Map<string, { type: string; source: string; events: number }>();
+  for (const { event } of events) {
+    const key = `${event.type}\0${event.source}`;
+    const c = counts.get(key);
+    if (c === undefined) counts.set(key, { type: event.type, source: event.source, events: 1 });
+    else c.events++;
+  }
+  return [...counts.values()];
+}
 
 const ABANDON_RUN = "UPDATE runs SET status = 'incomplete', event_count = $2 WHERE id = $1";
 const ABANDON_TYPES: DuckDBType[] = [VARCHAR, BIGINT];
@@ -309,6 +325,20 @@ export class DuckDbRunWriter implements StoreRunWriter {
     );
     return task.finally(() => {
       this.batchedEvents -= events.length;
+    });
+  }
+
+  appendNdjsonBatch(batchId: string, file: string, batch: NdjsonBatchOptions): Promise<NdjsonBatchResult> {
+    this.assertOpen();
+    this.queueWrite();
+    this.batchedEvents += batch.lines;
+    const task = this.chain.then(() => this.writeNdjsonBatch(batchId, file, batch));
+    this.chain = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    return task.finally(() => {
+      this.batchedEvents -= batch.lines;
     });
   }
 
@@ -462,6 +492,53 @@ export class DuckDbRunWriter implements StoreRunWriter {
     }
     if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
     return { duplicate: false, stored: events.length, total: this.written };
+  }
+
+  private async writeNdjsonBatch(batchId: string, file: string, batch: NdjsonBatchOptions): Promise<NdjsonBatchResult> {
+    if (this.failure !== undefined) throw this.failureError();
+    const seen = await this.conn.runAndReadAll(SEEN_BATCH, [this.runId, batchId]);
+    if (seen.currentRowCount > 0) return { duplicate: true, stored: 0, total: this.written, counts: [] };
+    const before = this.written;
+    await this.conn.run('BEGIN TRANSACTION');
+    let stored: number;
+    let counts: NdjsonBatchResult['counts'];
+    try {
+      const inserted = await this.conn.run(
+        INSERT_NDJSON_BATCH,
+        [file, this.runId, BigInt(before), BigInt(batch.maxEvents)],
+        INSERT_NDJSON_TYPES,
+      );
+      stored = inserted.rowsChanged;
+      const byType = await this.conn.runAndReadAll(COUNT_INSERTED, [this.runId, BigInt(before)]);
+      counts = byType.getRowObjectsJS().map((r) => ({
+        type: String(r.type),
+        source: String(r.source),
+        events: Number(r.events),
+      }));
+      const receivedAt = BigInt(Date.now()) * 1_000_000n;
+      await this.conn.run(
+        RECORD_BATCH,
+        [this.runId, batchId, BigInt(stored), BigInt(before + 1), receivedAt],
+        RECORD_BATCH_TYPES,
+      );
+    } catch {
+      // Refused (a line DuckDB cannot read, or one not in the form it reads exactly as the
+      // codec does): the codec decides, in this batch's place in the run's order.
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      const events = batch.parse();
+      const result = await this.writeBatch(batchId, events);
+      return { ...result, counts: countByTypeAndSource(events) };
+    }
+    try {
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    this.written = before + stored;
+    this.writtenSinceCheckpoint += stored;
+    if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
+    return { duplicate: false, stored, total: this.written, counts };
   }
 
   /**

@@ -166,6 +166,9 @@ export async function benchServe(): Promise<ServeBench> {
       ['events by endpoint substring', `/api/v1/runs/${target}/events?endpoint=127.0.0.1&limit=1000`],
       ['findings', `/api/v1/runs/${target}/findings`],
       ['compare two runs', `/api/v1/compare?base=${other}&head=${target}`],
+      ['findings new since the previous run', `/api/v1/runs/${target}/findings?status=new`],
+      ['rules with hit counts', '/api/v1/rules'],
+      ['alerts (latest 500)', '/api/v1/alerts?limit=500'],
       ['stats (whole store)', '/api/v1/stats'],
     ];
     const results: ServeBench['queries'] = [];

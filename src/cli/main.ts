@@ -298,11 +298,12 @@ program
 
 program
   .command('serve')
-  .summary('serve the query and ingest API (and /metrics) over a store')
+  .summary('serve the dashboard, the query and ingest API (and /metrics) over a store')
   .description(
-    'Serves the store over HTTP: the query API and ingest API under /api/v1 (see docs/api.md), ' +
-      'live run updates, Prometheus /metrics and /healthz. Listens on loopback unless --listen says ' +
-      'otherwise; a non-loopback address requires a token (--token-file or HARRIER_TOKEN).',
+    'Serves the store over HTTP: the web dashboard at /, the query and ingest API under /api/v1 ' +
+      '(see docs/api.md), live run and alert streams, Prometheus /metrics and /healthz. Listens on ' +
+      'loopback unless --listen says otherwise; a non-loopback address requires a token ' +
+      '(--token-file or HARRIER_TOKEN), which the dashboard asks for once.',
   )
   .addOption(storeOption())
   .option('--listen <host:port>', 'address to listen on (port 0: any free port)', '127.0.0.1:7777')

@@ -48,6 +48,17 @@ async function api<T>(path: string): Promise<T> {
   return res.body;
 }
 
+/** Posts JSON to the ingest API, as a remote `harrier run` or monitor would. */
+async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await getJson<Record<string, unknown>>(`${server?.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.ok(res.status === 200 || res.status === 201, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, name), fullPage: true });
 }
@@ -265,15 +276,6 @@ test('a run being ingested: the run view follows it live, showing new findings a
     return;
   }
   assert.ok(browser !== undefined && server !== undefined);
-  const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
-    const res = await getJson<Record<string, unknown>>(`${server?.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    assert.ok(res.status === 200 || res.status === 201, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
   const now = () => String(BigInt(Date.now()) * 1_000_000n);
   const created = await post('/api/v1/ingest/runs', {
     command: ['make', 'test'],
@@ -515,15 +517,6 @@ test('the host monitor view: recent alerts, then live ones on top without reload
     return;
   }
   assert.ok(browser !== undefined && server !== undefined);
-  const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
-    const res = await getJson<Record<string, unknown>>(`${server?.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    assert.ok(res.status === 200 || res.status === 201, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
   const nowNs = () => BigInt(Date.now()) * 1_000_000n;
   const created = await post('/api/v1/ingest/runs', {
     command: ['harrier', 'monitor'],

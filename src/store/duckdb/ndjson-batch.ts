@@ -68,10 +68,11 @@ SELECT
 FROM read_json($1, format = 'newline_delimited', columns = ${COLUMNS}) WITH ORDINALITY`;
 
 /**
- * Events per (type, source) of the batch just inserted for run `$1` after seq `$2`: the rows
- * are in the transaction's own storage, and min/max per row group skips the run's earlier
- * ones (measured a little cheaper than reading the file's type and source again).
+ * Events per (type, source) of the batch just inserted for run `$1` as seqs `$2`..`$3`: the
+ * rows are in the transaction's own storage, and min/max per row group skips the run's other
+ * ones (measured a little cheaper than reading the file's type and source again). The range is
+ * the batch's own: a batch inserted beside it may have committed later numbers already.
  */
 export const COUNT_INSERTED = `SELECT type, source, count(*)::INTEGER AS events
-FROM events WHERE run_id = $1 AND seq > $2
+FROM events WHERE run_id = $1 AND seq BETWEEN $2 AND $3
 GROUP BY ALL`;

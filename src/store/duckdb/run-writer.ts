@@ -1,8 +1,13 @@
 /**
  * Writes one run. The sensor's pace must never depend on the database's, so `appendEvents` only
  * buffers; batches reach DuckDB through the Appender (the fastest way in: no SQL per row) when
- * the buffer fills or a timer fires. Every database step goes through one promise chain, so at
- * most one batch is ever in flight and batches land in the order they were appended.
+ * the buffer fills or a timer fires. Those database steps go through one promise chain, so
+ * buffered events land in the order they were appended.
+ *
+ * NDJSON batches from the collector's clients are the exception: they are inserted on the
+ * store's ingest lanes (ingest-lanes.ts), side by side, each with the sequence numbers handed
+ * out when it arrived, so their order in the run is still their arrival order even when a later
+ * batch commits first.
  *
  * Each appender flush commits, and DuckDB's WAL replays committed data after a crash, so a run
  * that dies keeps every event up to its last flush.
@@ -34,6 +39,7 @@ import {
   type StoredEvent,
 } from '../store.js';
 import { encodeArgs, encodeJson } from './codec.js';
+import type { IngestLanes } from './ingest-lanes.js';
 import { COUNT_INSERTED, INSERT_NDJSON_BATCH } from './ndjson-batch.js';
 
 export interface WriterOptions {
@@ -239,6 +245,12 @@ function appendInt64(a: DuckDBAppender, n: number): void {
   else a.appendBigInt(BigInt(n));
 }
 
+/** How far a run has been stored: its highest sequence number and its event count. */
+export interface RunProgress {
+  lastSeq: number;
+  stored: number;
+}
+
 export class DuckDbRunWriter implements StoreRunWriter {
   private buffer: StoredEvent[] = [];
   /** Events taken from the buffer by the write in progress. */
@@ -248,11 +260,18 @@ export class DuckDbRunWriter implements StoreRunWriter {
   private pendingAlerts: PendingAlert[] = [];
   /** The last alert number given out; read from the store at the first write (a resumed run has some). */
   private lastAlertSeq: number | undefined;
-  /** Events committed so far; also the last seq given out. */
-  private written = 0;
-  private writtenSinceCheckpoint = 0;
+  /**
+   * The last sequence number handed out. A batch that stores fewer events than it reserved
+   * (blank lines, or refused) leaves a gap unless a later batch had reserved nothing yet.
+   */
+  private lastSeq: number;
+  /** Events committed so far: the run's event count. */
+  private stored: number;
+  private storedSinceCheckpoint = 0;
   /** Events in appendBatch calls not yet committed. */
   private batchedEvents = 0;
+  /** NDJSON batches being written on the ingest lanes, by batch id. */
+  private readonly onLanes = new Map<string, Promise<NdjsonBatchResult>>();
   private chain: Promise<void> = Promise.resolve();
   private writeQueued = false;
   private failure: Error | undefined;
@@ -268,11 +287,13 @@ export class DuckDbRunWriter implements StoreRunWriter {
     private readonly upsert: DuckDBPreparedStatement,
     private readonly upsertFinding: DuckDBPreparedStatement,
     private readonly options: WriterOptions,
+    private readonly lanes: IngestLanes,
     private readonly onClosed: (writer: DuckDbRunWriter) => void,
-    /** The last sequence number already stored (a resumed run's). */
-    startSeq = 0,
+    /** What a resumed run has stored already: its highest sequence number and its event count. */
+    start: RunProgress = { lastSeq: 0, stored: 0 },
   ) {
-    this.written = startSeq;
+    this.lastSeq = start.lastSeq;
+    this.stored = start.stored;
     this.timer = setInterval(() => {
       if (
         this.buffer.length > 0 ||
@@ -292,13 +313,25 @@ export class DuckDbRunWriter implements StoreRunWriter {
     storePath: string,
     conn: DuckDBConnection,
     options: WriterOptions,
+    lanes: IngestLanes,
     onClosed: (writer: DuckDbRunWriter) => void,
-    startSeq = 0,
+    start?: RunProgress,
   ): Promise<DuckDbRunWriter> {
     const appender = await conn.createAppender('events');
     const upsert = await conn.prepare(UPSERT_PROCESS);
     const upsertFinding = await conn.prepare(UPSERT_FINDING);
-    return new DuckDbRunWriter(runId, storePath, conn, appender, upsert, upsertFinding, options, onClosed, startSeq);
+    return new DuckDbRunWriter(
+      runId,
+      storePath,
+      conn,
+      appender,
+      upsert,
+      upsertFinding,
+      options,
+      lanes,
+      onClosed,
+      start,
+    );
   }
 
   appendEvents(events: StoredEvent[]): void {
@@ -317,29 +350,32 @@ export class DuckDbRunWriter implements StoreRunWriter {
     // Whatever appendEvents buffered first lands first, so sequence numbers follow arrival.
     this.queueWrite();
     this.batchedEvents += events.length;
-    const task = this.chain.then(() => this.writeBatch(batchId, events));
-    // A batch that fails is rolled back and reported to its caller; the run itself goes on.
-    this.chain = task.then(
-      () => undefined,
-      () => undefined,
-    );
-    return task.finally(() => {
+    return this.enqueue(() => this.writeBatch(batchId, events)).finally(() => {
       this.batchedEvents -= events.length;
     });
   }
 
   appendNdjsonBatch(batchId: string, file: string, batch: NdjsonBatchOptions): Promise<NdjsonBatchResult> {
     this.assertOpen();
-    this.queueWrite();
+    const twin = this.onLanes.get(batchId);
+    if (twin !== undefined) {
+      // The same batch again while its first send is still being written: stored once, or
+      // written now if that first attempt failed.
+      return twin.then(
+        (): NdjsonBatchResult => ({ duplicate: true, stored: 0, total: this.stored, counts: [] }),
+        () => this.appendNdjsonBatch(batchId, file, batch),
+      );
+    }
     this.batchedEvents += batch.lines;
-    const task = this.chain.then(() => this.writeNdjsonBatch(batchId, file, batch));
-    this.chain = task.then(
-      () => undefined,
-      () => undefined,
-    );
-    return task.finally(() => {
-      this.batchedEvents -= batch.lines;
-    });
+    const first = this.reserve(batch.lines);
+    const task = this.lanes
+      .run((conn) => this.writeNdjsonBatch(conn, batchId, file, first, batch))
+      .finally(() => {
+        this.batchedEvents -= batch.lines;
+        this.onLanes.delete(batchId);
+      });
+    this.onLanes.set(batchId, task);
+    return task;
   }
 
   upsertProcesses(processes: ProcessRecord[]): void {
@@ -380,7 +416,7 @@ export class DuckDbRunWriter implements StoreRunWriter {
         complete && !outcome.partial ? 'complete' : 'incomplete',
         outcome.endedAt,
         ...exitColumns(outcome.exit),
-        this.written,
+        this.stored,
         encodeJson(outcome.summary ?? null),
       ],
       FINISH_TYPES,
@@ -394,7 +430,7 @@ export class DuckDbRunWriter implements StoreRunWriter {
    */
   async abandon(): Promise<void> {
     if (this.state === 'open') {
-      await this.end(() => [ABANDON_RUN, [this.runId, this.written], ABANDON_TYPES]);
+      await this.end(() => [ABANDON_RUN, [this.runId, this.stored], ABANDON_TYPES]);
     } else {
       await this.ending?.catch(() => undefined);
     }
@@ -406,12 +442,13 @@ export class DuckDbRunWriter implements StoreRunWriter {
     clearInterval(this.timer);
     this.queueWrite();
     this.ending = (async () => {
+      await Promise.allSettled(this.onLanes.values());
       await this.chain;
       try {
         // A run whose events could not all be written is not a complete record, whatever its outcome.
         const [sql, values, types] = finalRow(this.failure === undefined);
         await this.conn.run(sql, values, types);
-        await this.checkpoint();
+        await this.checkpoint(this.conn);
       } finally {
         this.release();
       }
@@ -425,6 +462,34 @@ export class DuckDbRunWriter implements StoreRunWriter {
 
   private failureError(): StoreError {
     return new StoreError(`writing run ${this.runId} to store ${this.storePath} failed: ${this.failure?.message}`);
+  }
+
+  /** Runs `step` on the writer's chain, after every step queued before it. */
+  private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    const task = this.chain.then(step);
+    // A step that fails is reported to its caller; the run itself goes on.
+    this.chain = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    return task;
+  }
+
+  /** Hands out `count` sequence numbers, in the order writes arrive; returns the first. */
+  private reserve(count: number): number {
+    const first = this.lastSeq + 1;
+    this.lastSeq += count;
+    return first;
+  }
+
+  /** Gives back the unused end of a reservation, if nothing has been handed out after it. */
+  private unreserve(first: number, reserved: number, used: number): void {
+    if (this.lastSeq === first + reserved - 1) this.lastSeq = first + used - 1;
+  }
+
+  private committed(events: number): void {
+    this.stored += events;
+    this.storedSinceCheckpoint += events;
   }
 
   private queueWrite(): void {
@@ -450,7 +515,9 @@ export class DuckDbRunWriter implements StoreRunWriter {
     try {
       for (let from = 0; from < events.length; from += size) {
         if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        this.appendRows(from === 0 && events.length <= size ? events : events.slice(from, from + size));
+        const slice = from === 0 && events.length <= size ? events : events.slice(from, from + size);
+        this.appendRows(slice, this.reserve(slice.length));
+        this.committed(slice.length);
         this.inFlight = Math.max(0, events.length - from - size);
       }
     } finally {
@@ -459,15 +526,15 @@ export class DuckDbRunWriter implements StoreRunWriter {
     if (this.pendingProcesses.size > 0) await this.writeProcesses();
     if (this.pendingFindings.size > 0) await this.writeFindings();
     if (this.pendingAlerts.length > 0) await this.writeAlerts();
-    if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
+    if (this.storedSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint(this.conn);
   }
 
-  private async writeBatch(batchId: string, events: StoredEvent[]): Promise<BatchResult> {
+  /** Writes a decoded batch with the appender, numbered from `firstSeq` when its numbers were handed out already. */
+  private async writeBatch(batchId: string, events: StoredEvent[], firstSeq?: number): Promise<BatchResult> {
     if (this.failure !== undefined) throw this.failureError();
     const seen = await this.conn.runAndReadAll(SEEN_BATCH, [this.runId, batchId]);
-    if (seen.currentRowCount > 0) return { duplicate: true, stored: 0, total: this.written };
-    const before = this.written;
-    const beforeSinceCheckpoint = this.writtenSinceCheckpoint;
+    if (seen.currentRowCount > 0) return { duplicate: true, stored: 0, total: this.stored };
+    const first = firstSeq ?? this.reserve(events.length);
     const size = this.options.batchRows;
     await this.conn.run('BEGIN TRANSACTION');
     try {
@@ -475,70 +542,102 @@ export class DuckDbRunWriter implements StoreRunWriter {
       // the event loop (HTTP, queries) turn between them.
       for (let from = 0; from < events.length; from += size) {
         if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        this.appendRows(events.length <= size ? events : events.slice(from, from + size));
+        this.appendRows(events.length <= size ? events : events.slice(from, from + size), first + from);
       }
       const receivedAt = BigInt(Date.now()) * 1_000_000n;
       await this.conn.run(
         RECORD_BATCH,
-        [this.runId, batchId, BigInt(events.length), BigInt(before + 1), receivedAt],
+        [this.runId, batchId, BigInt(events.length), BigInt(first), receivedAt],
         RECORD_BATCH_TYPES,
       );
       await this.conn.run('COMMIT');
     } catch (err) {
       await this.conn.run('ROLLBACK').catch(() => undefined);
-      this.written = before;
-      this.writtenSinceCheckpoint = beforeSinceCheckpoint;
+      if (firstSeq === undefined) this.unreserve(first, events.length, 0);
       throw err;
     }
-    if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
-    return { duplicate: false, stored: events.length, total: this.written };
+    this.committed(events.length);
+    if (this.storedSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint(this.conn);
+    return { duplicate: false, stored: events.length, total: this.stored };
   }
 
-  private async writeNdjsonBatch(batchId: string, file: string, batch: NdjsonBatchOptions): Promise<NdjsonBatchResult> {
+  /**
+   * Inserts an NDJSON batch on lane connection `conn`, numbered from `first` (its `batch.lines`
+   * numbers were handed out on arrival). A batch the checked INSERT refuses is decoded in
+   * JavaScript and written on the chain instead, in the same numbers, or refused with the
+   * decoder's error.
+   */
+  private async writeNdjsonBatch(
+    conn: DuckDBConnection,
+    batchId: string,
+    file: string,
+    first: number,
+    batch: NdjsonBatchOptions,
+  ): Promise<NdjsonBatchResult> {
     if (this.failure !== undefined) throw this.failureError();
-    const seen = await this.conn.runAndReadAll(SEEN_BATCH, [this.runId, batchId]);
-    if (seen.currentRowCount > 0) return { duplicate: true, stored: 0, total: this.written, counts: [] };
-    const before = this.written;
-    await this.conn.run('BEGIN TRANSACTION');
+    const seen = await conn.runAndReadAll(SEEN_BATCH, [this.runId, batchId]);
+    if (seen.currentRowCount > 0) {
+      this.unreserve(first, batch.lines, 0);
+      return { duplicate: true, stored: 0, total: this.stored, counts: [] };
+    }
+    await conn.run('BEGIN TRANSACTION');
     let stored: number;
     let counts: NdjsonBatchResult['counts'];
     try {
-      const inserted = await this.conn.run(
+      const inserted = await conn.run(
         INSERT_NDJSON_BATCH,
-        [file, this.runId, BigInt(before), BigInt(batch.maxEvents)],
+        [file, this.runId, BigInt(first - 1), BigInt(batch.maxEvents)],
         INSERT_NDJSON_TYPES,
       );
       stored = inserted.rowsChanged;
-      const byType = await this.conn.runAndReadAll(COUNT_INSERTED, [this.runId, BigInt(before)]);
+      const byType = await conn.runAndReadAll(COUNT_INSERTED, [this.runId, BigInt(first), BigInt(first + stored - 1)]);
       counts = byType.getRowObjectsJS().map((r) => ({
         type: String(r.type),
         source: String(r.source),
         events: Number(r.events),
       }));
       const receivedAt = BigInt(Date.now()) * 1_000_000n;
-      await this.conn.run(
+      await conn.run(
         RECORD_BATCH,
-        [this.runId, batchId, BigInt(stored), BigInt(before + 1), receivedAt],
+        [this.runId, batchId, BigInt(stored), BigInt(first), receivedAt],
         RECORD_BATCH_TYPES,
       );
     } catch {
       // Refused (a line DuckDB cannot read, or one not in the form it reads exactly as the
       // codec does): the codec decides, in this batch's place in the run's order.
-      await this.conn.run('ROLLBACK').catch(() => undefined);
-      const events = batch.parse();
-      const result = await this.writeBatch(batchId, events);
-      return { ...result, counts: countByTypeAndSource(events) };
+      await conn.run('ROLLBACK').catch(() => undefined);
+      return this.writeDecoded(batchId, first, batch);
     }
     try {
-      await this.conn.run('COMMIT');
+      await conn.run('COMMIT');
     } catch (err) {
-      await this.conn.run('ROLLBACK').catch(() => undefined);
+      await conn.run('ROLLBACK').catch(() => undefined);
+      this.unreserve(first, batch.lines, 0);
       throw err;
     }
-    this.written = before + stored;
-    this.writtenSinceCheckpoint += stored;
-    if (this.writtenSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint();
-    return { duplicate: false, stored, total: this.written, counts };
+    this.committed(stored);
+    this.unreserve(first, batch.lines, stored);
+    if (this.storedSinceCheckpoint >= this.options.checkpointRows) await this.checkpoint(conn);
+    return { duplicate: false, stored, total: this.stored, counts };
+  }
+
+  /** The codec's path for a batch the checked INSERT refused: stored as decoded, or refused with the line that is wrong. */
+  private async writeDecoded(batchId: string, first: number, batch: NdjsonBatchOptions): Promise<NdjsonBatchResult> {
+    let events: StoredEvent[];
+    try {
+      events = batch.parse();
+    } catch (err) {
+      this.unreserve(first, batch.lines, 0);
+      throw err;
+    }
+    try {
+      const result = await this.enqueue(() => this.writeBatch(batchId, events, first));
+      this.unreserve(first, batch.lines, result.stored);
+      return { ...result, counts: countByTypeAndSource(events) };
+    } catch (err) {
+      this.unreserve(first, batch.lines, 0);
+      throw err;
+    }
   }
 
   /**
@@ -548,19 +647,20 @@ export class DuckDbRunWriter implements StoreRunWriter {
    * checkpoints itself through the async API instead, which runs on a worker thread while
    * appendEvents keeps buffering.
    */
-  private async checkpoint(): Promise<void> {
-    this.writtenSinceCheckpoint = 0;
+  private async checkpoint(conn: DuckDBConnection): Promise<void> {
+    this.storedSinceCheckpoint = 0;
     try {
-      await this.conn.run('CHECKPOINT');
+      await conn.run('CHECKPOINT');
     } catch {
       // Not this run's failure: the data is committed in the WAL, and a later checkpoint (or
       // DuckDB's own, at its threshold or on close) moves it into the file.
     }
   }
 
-  private appendRows(events: StoredEvent[]): void {
+  /** Appends `events` numbered from `firstSeq`; the caller commits and counts them. */
+  private appendRows(events: StoredEvent[], firstSeq: number): void {
     const a = this.appender;
-    let seq = this.written;
+    let seq = firstSeq - 1;
     try {
       for (const { event: e, path, path2, endpoint } of events) {
         a.appendVarchar(this.runId);
@@ -591,8 +691,6 @@ export class DuckDbRunWriter implements StoreRunWriter {
       a.clear();
       throw err;
     }
-    this.writtenSinceCheckpoint += seq - this.written;
-    this.written = seq;
   }
 
   private async writeProcesses(): Promise<void> {

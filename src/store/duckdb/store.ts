@@ -39,6 +39,7 @@ import {
 } from '../store.js';
 import { newRunId } from './run-id.js';
 import { asNumber, asOptString, asString } from './values.js';
+import { IngestLanes } from './ingest-lanes.js';
 import { DuckDbRunWriter, type WriterOptions } from './run-writer.js';
 import {
   ALERT_COLUMNS,
@@ -95,6 +96,8 @@ export class DuckDbStore implements Store {
   private readonly writers = new Set<DuckDbRunWriter>();
   private readonly streams = new Set<DuckDBConnection>();
   private closed = false;
+  /** Connections for NDJSON batches, opened on first use (a `harrier run` never needs them). */
+  private readonly lanes: IngestLanes;
 
   constructor(
     readonly path: string,
@@ -103,7 +106,9 @@ export class DuckDbStore implements Store {
     private readonly readOnly: boolean,
     private readonly writerOptions: WriterOptions,
     private readonly onClose: () => void,
-  ) {}
+  ) {
+    this.lanes = new IngestLanes(instance);
+  }
 
   async beginRun(run: NewRun, opts: BeginRunOptions = {}): Promise<StoreRunWriter> {
     this.assertOpen();
@@ -138,7 +143,7 @@ export class DuckDbStore implements Store {
         );
         await conn.run('COMMIT');
       }
-      const writer = await DuckDbRunWriter.create(id, this.path, conn, this.writerOptions, (w) =>
+      const writer = await DuckDbRunWriter.create(id, this.path, conn, this.writerOptions, this.lanes, (w) =>
         this.writers.delete(w),
       );
       this.writers.add(writer);
@@ -170,16 +175,22 @@ export class DuckDbStore implements Store {
     }
     const conn = await this.instance.connect();
     try {
-      const last = await conn.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events WHERE run_id = $1', [runId]);
+      // Numbers can have gaps (a batch that stored fewer events than it reserved), so the next
+      // number and the count are read separately.
+      const progress = await conn.runAndReadAll(
+        'SELECT coalesce(max(seq), 0), count(*) FROM events WHERE run_id = $1',
+        [runId],
+      );
       await conn.run("UPDATE runs SET status = 'running' WHERE id = $1", [runId]);
-      const startSeq = asNumber(last.getRows()[0]?.[0] ?? null);
+      const [lastSeq, stored] = progress.getRows()[0] ?? [];
       const writer = await DuckDbRunWriter.create(
         runId,
         this.path,
         conn,
         this.writerOptions,
+        this.lanes,
         (w) => this.writers.delete(w),
-        startSeq,
+        { lastSeq: asNumber(lastSeq ?? null), stored: asNumber(stored ?? null) },
       );
       this.writers.add(writer);
       return writer;
@@ -424,6 +435,7 @@ export class DuckDbStore implements Store {
     try {
       // Runs still open when their store closes did not finish: keep what they buffered.
       for (const writer of [...this.writers]) await writer.abandon();
+      this.lanes.close();
       // Checkpoint through the async API so that closeSync below, on the event loop, finds little to do.
       if (!this.readOnly) await this.conn.run('CHECKPOINT').catch(() => undefined);
     } finally {

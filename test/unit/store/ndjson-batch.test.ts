@@ -200,3 +200,124 @@ describe('NDJSON batches read by DuckDB', () => {
     assert.deepEqual(await rows(writer.runId), []);
   });
 });
+
+describe('NDJSON batches side by side (the ingest lanes)', () => {
+  /** `n` lines whose ts is `from`, `from + 1`, …: a batch's place in the run shows in its events. */
+  function numbered(from: number, n: number, pad = 0): string {
+    return Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        ts: String(from + i),
+        source: 'ebpf',
+        type: 'openat',
+        pid: 1,
+        tid: 1,
+        args: { pad: 'x'.repeat(pad) },
+      }),
+    ).join('\n');
+  }
+
+  function send(writer: Awaited<ReturnType<Store['beginRun']>>, id: string, body: string) {
+    return writer.appendNdjsonBatch(id, batchFile(body), {
+      lines: body.split('\n').length,
+      maxEvents: 200_000,
+      parse: () => parseEventBatch(body),
+    });
+  }
+
+  test('batches sent together keep their arrival order, however their inserts finish', async () => {
+    const writer = await store.beginRun(newRun(20n));
+    // A big first batch and small ones after it: the small ones' inserts finish first.
+    const sizes = [40_000, 10, 20, 30, 5_000, 1];
+    let from = 1;
+    const sends = sizes.map((n, i) => {
+      const p = send(writer, `b${i}`, numbered(from, n, i === 0 ? 200 : 0));
+      from += n;
+      return p;
+    });
+    const results = await Promise.all(sends);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    assert.deepEqual(
+      results.map((r) => r.stored),
+      sizes,
+    );
+    assert.equal(Math.max(...results.map((r) => r.total)), total);
+    const stored = await rows(writer.runId);
+    assert.equal(stored.length, total);
+    stored.forEach((r, i) => {
+      if (r.seq !== i + 1 || r.event.ts !== BigInt(i + 1)) {
+        assert.fail(`seq ${r.seq} holds event ${r.event.ts}, expected event ${i + 1} at seq ${i + 1}`);
+      }
+    });
+    await writer.finish({ endedAt: 21n, summary: null, partial: false });
+    assert.equal((await store.getRun(writer.runId))?.eventCount, total);
+  });
+
+  test('the same batch sent twice at once is stored once', async () => {
+    const writer = await store.beginRun(newRun(22n));
+    const body = numbered(1, 3_000);
+    const [a, b] = await Promise.all([send(writer, 'same', body), send(writer, 'same', body)]);
+    assert.deepEqual([a.duplicate, b.duplicate].sort(), [false, true]);
+    assert.equal(a.stored + b.stored, 3_000);
+    assert.equal((await rows(writer.runId)).length, 3_000);
+  });
+
+  test('a refused batch among others stores nothing; the count stays exact and a resumed run carries on', async () => {
+    const path = join(tmp.dir, 'lanes-resume.duckdb');
+    let own = await openDuckDbStore(path);
+    const writer = await own.beginRun(newRun(24n));
+    const runId = writer.runId;
+    const bad = `${numbered(3, 1)}\n{"ts":3,"source":"ebpf","type":"x","pid":1,"tid":1,"args":{}}`;
+    const sends = [
+      writer.appendNdjsonBatch('a', batchFile(numbered(1, 2)), {
+        lines: 2,
+        maxEvents: 200_000,
+        parse: () => assert.fail('a good batch is not parsed'),
+      }),
+      writer.appendNdjsonBatch('bad', batchFile(bad), {
+        lines: 2,
+        maxEvents: 200_000,
+        parse: () => parseEventBatch(bad),
+      }),
+      writer.appendNdjsonBatch('c', batchFile(numbered(10, 3)), {
+        lines: 3,
+        maxEvents: 200_000,
+        parse: () => assert.fail('a good batch is not parsed'),
+      }),
+    ];
+    const settled = await Promise.allSettled(sends);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.match(String((settled[1] as PromiseRejectedResult).reason), /line 2: "ts" must be a decimal string/);
+    // Closed unfinished, as a collector that dies leaves it; the refused batch's numbers stay unused.
+    await own.close();
+    own = await openDuckDbStore(path);
+    try {
+      const resumed = await own.resumeRun(runId);
+      const more = await resumed.appendNdjsonBatch('d', batchFile(numbered(20, 1)), {
+        lines: 1,
+        maxEvents: 200_000,
+        parse: () => assert.fail('a good batch is not parsed'),
+      });
+      assert.equal(more.total, 6);
+      await resumed.finish({ endedAt: 25n, summary: null, partial: false });
+      assert.equal((await own.getRun(runId))?.eventCount, 6);
+      const stored: EventRow[] = [];
+      for await (const r of own.searchEvents({ runId })) stored.push(r);
+      assert.deepEqual(
+        stored.map((r) => [r.seq, Number(r.event.ts)]),
+        [
+          [1, 1],
+          [2, 2],
+          [5, 10],
+          [6, 11],
+          [7, 12],
+          [8, 20],
+        ],
+      );
+    } finally {
+      await own.close();
+    }
+  });
+});

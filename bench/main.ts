@@ -95,7 +95,10 @@ if (names.includes('serve')) {
     `${fmt(r.storedEvents)} events in ${r.runs} runs (a ${fmt(r.recordedEvents)}-event recorded run replayed), store ${(r.storeBytes / 2 ** 20).toFixed(0)} MiB`,
   );
   console.log(
-    `ingest: ${fmt(r.ingestEventsPerSec)} events/s; server CPU ${r.serverCpuMicrosPerEvent.toFixed(2)} µs per event, client CPU ${r.clientCpuMicrosPerEvent.toFixed(2)} µs\n`,
+    `ingest: ${fmt(r.ingestEventsPerSec)} events/s = ${(r.ingestEventsPerSec / r.baselineEventsPerSec).toFixed(2)}× ` +
+      `the baseline (DuckDB loading the same batch files itself, one connection, no HTTP, no checks: ` +
+      `${fmt(r.baselineEventsPerSec)} events/s); server CPU ${r.serverCpuMicrosPerEvent.toFixed(2)} µs per event, ` +
+      `client CPU ${r.clientCpuMicrosPerEvent.toFixed(2)} µs\n`,
   );
   console.log('| query | p50 ms | p95 ms |\n| --- | --- | --- |');
   for (const q of r.queries) console.log(`| ${q.name} | ${q.p50.toFixed(1)} | ${q.p95.toFixed(1)} |`);

@@ -8,7 +8,9 @@
  *
  *   npm run bench -- serve
  */
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openDuckDbStore } from '../src/store/duckdb/index.js';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { eventContext } from '../src/events/context.js';
@@ -93,11 +95,56 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** Events the baseline loads (its rate settles well before this). */
+const BASELINE_EVENTS = 2_000_000;
+
+/**
+ * DuckDB's own floor for the same bytes: each batch file loaded with one `INSERT … SELECT FROM
+ * read_json` reading typed columns, checking nothing, on one connection in this process, with
+ * the store's settings (one thread) and a checkpoint every 500 k events as the writer does. No
+ * HTTP, no idempotency, no validation.
+ */
+async function duckdbLoadBaseline(dir: string, bodies: Array<{ bytes: Buffer; events: number }>): Promise<number> {
+  const path = join(dir, 'baseline.duckdb');
+  await (await openDuckDbStore(path)).close();
+  const files = bodies.map((b, i) => {
+    const file = join(dir, `baseline-${i}.ndjson`);
+    writeFileSync(file, b.bytes);
+    return file;
+  });
+  const instance = await DuckDBInstance.create(path, { threads: '1', checkpoint_threshold: '512MB' });
+  const conn = await instance.connect();
+  const sql = `INSERT INTO events SELECT 'baseline', $2 + ordinality, ts::BIGINT, source, type, pid, tid, res, errno,
+    path, path2, endpoint, truncated, args
+  FROM read_json($1, format = 'newline_delimited', columns = {ts: 'VARCHAR', source: 'VARCHAR', type: 'VARCHAR',
+    pid: 'INTEGER', tid: 'INTEGER', res: 'BIGINT', errno: 'VARCHAR', path: 'VARCHAR', path2: 'VARCHAR',
+    endpoint: 'VARCHAR', truncated: 'BOOLEAN', args: 'JSON'}) WITH ORDINALITY`;
+  let loaded = 0;
+  let sinceCheckpoint = 0;
+  const t0 = performance.now();
+  for (let i = 0; loaded < BASELINE_EVENTS; i++) {
+    const r = await conn.run(sql, [files[i % files.length] ?? '', BigInt(loaded)]);
+    loaded += r.rowsChanged;
+    sinceCheckpoint += r.rowsChanged;
+    if (sinceCheckpoint >= 500_000) {
+      sinceCheckpoint = 0;
+      await conn.run('CHECKPOINT');
+    }
+  }
+  await conn.run('CHECKPOINT');
+  const seconds = (performance.now() - t0) / 1000;
+  conn.closeSync();
+  instance.closeSync();
+  return loaded / seconds;
+}
+
 export interface ServeBench {
   recordedEvents: number;
   storedEvents: number;
   runs: number;
   ingestEventsPerSec: number;
+  /** duckdbLoadBaseline's rate on the same batches, measured in the same run. */
+  baselineEventsPerSec: number;
   serverCpuMicrosPerEvent: number;
   /** The sending client's own CPU (this process), which shares the 2 cores with the server. */
   clientCpuMicrosPerEvent: number;
@@ -225,11 +272,13 @@ export async function benchServe(): Promise<ServeBench> {
     }
     const stats = (await (await fetch(`${server.url}/api/v1/stats`)).json()) as { events: number };
     await server.stop();
+    const baselineEventsPerSec = await duckdbLoadBaseline(dir, bodies);
     return {
       recordedEvents: lines.length,
       storedEvents: stats.events,
       runs: runIds.length,
       ingestEventsPerSec: stats.events / seconds,
+      baselineEventsPerSec,
       serverCpuMicrosPerEvent: (cpuSeconds / stats.events) * 1e6,
       clientCpuMicrosPerEvent: (clientCpu.user + clientCpu.system) / stats.events,
       storeBytes: statSync(store).size,

@@ -5,7 +5,7 @@
  * local user can read or swap a batch, and none outlives its request.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,15 +44,23 @@ export class BatchFiles {
 
   constructor(private readonly parent = tmpdir()) {}
 
-  /** Writes `body` to a new private file, runs `use` on its path, and removes the file whatever happens. */
-  async with<T>(body: Buffer, use: (file: string) => Promise<T>): Promise<T> {
+  /** Writes `chunks` to a new private file, runs `use` on its path, and removes the file whatever happens. */
+  async with<T>(chunks: readonly Buffer[], use: (file: string) => Promise<T>): Promise<T> {
     this.dir ??= this.create().catch((err: unknown) => {
       this.dir = undefined; // the next batch tries again (the temp directory may be back)
       throw err;
     });
     const file = join(await this.dir, `${randomBytes(8).toString('hex')}.ndjson`);
     // 'wx': never follow or reuse something already there.
-    await writeFile(file, body, { mode: 0o600, flag: 'wx' });
+    const handle = await open(file, 'wx', 0o600);
+    try {
+      await handle.writev(chunks as Buffer[]);
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await unlink(file).catch(() => undefined);
+      throw err;
+    }
+    await handle.close();
     try {
       return await use(file);
     } finally {

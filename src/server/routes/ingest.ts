@@ -4,13 +4,15 @@
  * committed, stored once however often retried), findings and processes as JSON, and `finish`
  * records the outcome.
  */
-import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SensorKind } from '../../events/event.js';
 import type { BuildInfo } from '../../findings/assessment.js';
 import type { ExitStatus } from '../../sensors/sensor.js';
 import { FINDING_KINDS, FINDING_SEVERITIES } from '../../store/store.js';
 import { ApiError } from '../errors.js';
 import { BatchFiles } from '../batch-files.js';
+import { NdjsonBody } from '../ndjson-body.js';
 import {
   MAX_BATCH_EVENTS,
   findingFromInput,
@@ -178,15 +180,6 @@ const runCreationHeaders = {
   properties: { 'idempotency-key': idempotencyHeaders.properties['idempotency-key'] },
 } as const;
 
-/** Lines in an NDJSON body: an upper bound on its events, for the writer's backlog. */
-function countLines(body: Buffer): number {
-  let lines = body.length > 0 && body[body.length - 1] !== NEWLINE ? 1 : 0;
-  for (let at = body.indexOf(NEWLINE); at !== -1; at = body.indexOf(NEWLINE, at + 1)) lines++;
-  return lines;
-}
-
-const NEWLINE = 0x0a;
-
 export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metrics }: RouteContext): void {
   const batchFiles = new BatchFiles();
   app.addHook('onClose', () => batchFiles.close());
@@ -195,10 +188,8 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
   // Fastify refuses a body over its limit by closing the connection before reading it, and most
   // clients then see only EPIPE, never the 413. Batches up to READ_LIMIT are therefore read whole
   // and refused by the route with a JSON 413 the client can read; beyond it, the cut-off stands.
-  app.addContentTypeParser(
-    'application/x-ndjson',
-    { parseAs: 'buffer', bodyLimit: READ_LIMIT },
-    (_request, body, done) => done(null, body),
+  app.addContentTypeParser('application/x-ndjson', (_request: FastifyRequest, payload: IncomingMessage) =>
+    NdjsonBody.read(payload, READ_LIMIT),
   );
 
   app.post<{ Body: NewRunBody; Headers: { 'idempotency-key'?: string } }>(
@@ -232,10 +223,10 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
     { schema: { params: runIdParams, querystring: batchQuery, headers: idempotencyHeaders } },
     async (request, reply) => {
       const body = request.body;
-      if (!Buffer.isBuffer(body)) {
+      if (!(body instanceof NdjsonBody)) {
         throw new ApiError(415, 'unsupported_media_type', 'send events as Content-Type: application/x-ndjson');
       }
-      if (body.length > INGEST_BODY_LIMIT) {
+      if (body.size > INGEST_BODY_LIMIT) {
         throw new ApiError(
           413,
           'payload_too_large',
@@ -253,11 +244,11 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
       }
       const writer = await ingest.writerFor(request.params.id);
       const stopTimer = metrics.storeWrite.startTimer();
-      const { counts, ...result } = await batchFiles.with(body, (file) =>
+      const { counts, ...result } = await batchFiles.with(body.chunks, (file) =>
         writer.appendNdjsonBatch(request.headers['idempotency-key'], file, {
-          lines: countLines(body),
+          lines: body.lines,
           maxEvents: MAX_BATCH_EVENTS,
-          parse: () => parseEventBatch(body.toString('utf8')),
+          parse: () => parseEventBatch(body.text()),
         }),
       );
       stopTimer();

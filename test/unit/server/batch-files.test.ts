@@ -19,8 +19,8 @@ test('a server killed before it could clean up leaves nothing behind the next on
     mkdirSync(join(parent, 'unrelated'));
 
     const files = new BatchFiles(parent);
-    const seen = await files.with(Buffer.from('{"line":1}\n'), async (file) => {
-      assert.equal(readFileSync(file, 'utf8'), '{"line":1}\n');
+    const seen = await files.with([Buffer.from('{"line":'), Buffer.from('1}\n')], async (file) => {
+      assert.equal(readFileSync(file, 'utf8'), '{"line":1}\n', 'the chunks, in order');
       return file;
     });
     assert.ok(!existsSync(seen), 'the batch file is removed once used');

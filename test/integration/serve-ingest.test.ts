@@ -220,6 +220,13 @@ describe('ingest', () => {
         400,
         /line 2: "pid"/,
       ],
+      // DuckDB's JSON reader takes this; stored, it could not be read back.
+      [
+        'NaN in args',
+        () => postBatch(runId, 'x6', [good, good.replace(/"args":\{/, '"args":{"n":NaN,')]),
+        400,
+        /line 2: not JSON/,
+      ],
       [
         'no batch id',
         () => post(`/api/v1/ingest/runs/${runId}/events`, good, { 'content-type': 'application/x-ndjson' }),

@@ -321,3 +321,49 @@ describe('NDJSON batches side by side (the ingest lanes)', () => {
     }
   });
 });
+
+describe('JSON only DuckDB reads', () => {
+  const line = (fields: string) => `{"ts":"1","source":"ebpf","type":"x","pid":1,"tid":1,${fields}}`;
+
+  test('NaN or Infinity where Harrier keeps the value is never stored from DuckDB’s reading', async () => {
+    for (const fields of [
+      '"args":{"n":NaN}',
+      '"args":{"a":[1,{"b":-Infinity}]}',
+      '"res":NaN,"args":{}',
+      '"errno":Infinity,"args":{}',
+      '"truncated":NaN,"args":{}',
+    ]) {
+      const body = line(fields);
+      const writer = await store.beginRun(newRun(31n));
+      let parsed = 0;
+      await assert.rejects(
+        writer.appendNdjsonBatch('b', batchFile(body), {
+          lines: 1,
+          maxEvents: 10,
+          parse: () => {
+            parsed++;
+            return parseEventBatch(body);
+          },
+        }),
+        /line 1: not JSON/,
+        fields,
+      );
+      assert.equal(parsed, 1, `${fields}: DuckDB refused it and the codec decided`);
+      assert.deepEqual(await rows(writer.runId), [], fields);
+    }
+  });
+
+  test('a trailing comma is read as the JSON it meant, and stored as the codec stores that', async () => {
+    const lenient = line('"args":{"a":[1,2,],"b":"x",},');
+    const strict = line('"args":{"a":[1,2],"b":"x"}');
+    const writer = await store.beginRun(newRun(32n));
+    await writer.appendNdjsonBatch('b', batchFile(lenient), {
+      lines: 1,
+      maxEvents: 10,
+      parse: () => assert.fail('DuckDB refused it'),
+    });
+    const js = await store.beginRun(newRun(33n));
+    await js.appendBatch('b', parseEventBatch(strict));
+    assert.deepEqual(await rows(writer.runId), await rows(js.runId));
+  });
+});

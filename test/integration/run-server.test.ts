@@ -131,5 +131,13 @@ describe('harrier run --server', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /refused the token/);
     assert.equal(existsSync(marker), false);
+
+    for (const url of ['collector:7777', 'ftp://127.0.0.1:9']) {
+      const bad = await runHarrier(['run', '--no-store', '--server', url, '--', 'touch', marker], { cwd: dir });
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, /is not an http:\/\/ or https:\/\/ URL/);
+      assert.doesNotMatch(bad.stderr, /internal error|\n\s+at /);
+      assert.equal(existsSync(marker), false);
+    }
   });
 });

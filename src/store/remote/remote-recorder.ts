@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eventToJson } from '../../events/json.js';
+import { HttpClient, HttpNetworkError, type HttpAnswer } from './http-client.js';
 import {
   type AlertRecord,
   type FindingRecord,
@@ -56,14 +57,17 @@ const TOKEN_HINT = 'pass the token the server was started with (--token-file or 
 const bearer = (token: string | undefined): Record<string, string> =>
   token === undefined ? {} : { authorization: `Bearer ${token}` };
 
+/** The options in force, and the HTTP client every request of this recorder goes through. */
+type Collector = Required<Omit<RemoteOptions, 'token'>> & { token?: string; client: HttpClient };
+
 type Json = (value: unknown) => string;
 const json: Json = (value) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 export class RemoteRecorder {
-  private readonly opts: Required<Omit<RemoteOptions, 'token'>> & { token?: string };
+  private readonly opts: Collector;
 
   constructor(opts: RemoteOptions) {
-    this.opts = { ...DEFAULTS, ...opts, url: opts.url.replace(/\/+$/, '') };
+    this.opts = { ...DEFAULTS, ...opts, url: collectorUrl(opts.url), client: new HttpClient() };
   }
 
   get path(): string {
@@ -75,12 +79,12 @@ export class RemoteRecorder {
     await send({ ...this.opts, attempts: 2 }, '/healthz', 'GET', 'application/json', undefined);
     // An empty run is refused by validation (400), which the server checks only after the token:
     // a 401 here means the token is wrong, without creating anything.
-    const probe = await fetch(`${this.opts.url}/api/v1/ingest/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(this.opts.token) },
-      body: '{}',
-    });
-    await probe.body?.cancel();
+    const probe = await this.opts.client.request(
+      `${this.opts.url}/api/v1/ingest/runs`,
+      'POST',
+      { 'content-type': 'application/json', ...bearer(this.opts.token) },
+      '{}',
+    );
     if (probe.status === 401 || probe.status === 403) {
       throw new StoreError(`the collector at ${this.opts.url} refused the token (HTTP ${probe.status})`, TOKEN_HINT);
     }
@@ -91,7 +95,7 @@ export class RemoteRecorder {
     // One key for every attempt: a retry after a lost answer gets the run the first attempt made.
     const key = randomUUID();
     const res = await send(this.opts, '/api/v1/ingest/runs', 'POST', 'application/json', json(body), key);
-    const { id } = (await res.json()) as { id?: unknown };
+    const { id } = JSON.parse(res.text) as { id?: unknown };
     if (typeof id !== 'string')
       throw new StoreError(`the collector at ${this.opts.url} answered without a run id`, HINT);
     return new RemoteRunWriter(id, this.opts);
@@ -124,7 +128,7 @@ class RemoteRunWriter implements RunWriter {
 
   constructor(
     readonly runId: string,
-    private readonly opts: Required<Omit<RemoteOptions, 'token'>> & { token?: string },
+    private readonly opts: Collector,
   ) {}
 
   appendEvents(events: StoredEvent[]): void {
@@ -298,29 +302,29 @@ class RemoteRunWriter implements RunWriter {
 
 /** One request, retried on 429, 5xx and network errors with backoff. */
 async function send(
-  opts: Required<Omit<RemoteOptions, 'token'>> & { token?: string },
+  opts: Collector,
   path: string,
   method: string,
   contentType: string,
   body: string | undefined,
   idempotencyKey?: string,
-): Promise<Response> {
+): Promise<HttpAnswer> {
   const headers: Record<string, string> = { 'content-type': contentType };
   Object.assign(headers, bearer(opts.token));
   if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
   let delay = opts.backoffMs;
   let last = '';
   for (let attempt = 1; attempt <= opts.attempts; attempt++) {
-    let res: Response | undefined;
+    let res: HttpAnswer | undefined;
     try {
-      res = await fetch(opts.url + path, { method, headers, body });
+      res = await opts.client.request(opts.url + path, method, headers, body);
     } catch (e) {
-      last = (e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      if (!(e instanceof HttpNetworkError)) throw e;
+      last = e.code;
     }
     if (res !== undefined) {
-      if (res.ok) return res;
-      const text = await res.text();
-      last = `HTTP ${res.status}: ${errorMessage(text)}`;
+      if (res.status >= 200 && res.status < 300) return res;
+      last = `HTTP ${res.status}: ${errorMessage(res.text)}`;
       if (res.status === 401 || res.status === 403) {
         throw new StoreError(
           `the collector at ${opts.url} refused the token (${last})`,
@@ -329,13 +333,30 @@ async function send(
       }
       if (res.status !== 429 && res.status < 500)
         throw new StoreError(`the collector at ${opts.url} rejected ${path}: ${last}`, HINT);
-      const retryAfter = Number(res.headers.get('retry-after'));
+      const retryAfter = Number(res.headers['retry-after']);
       if (Number.isFinite(retryAfter) && retryAfter > 0) delay = retryAfter * 1000;
     }
     if (attempt < opts.attempts) await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 10_000);
   }
   throw new StoreError(`cannot reach the collector at ${opts.url} (${last})`, HINT);
+}
+
+/** The collector's base URL without trailing slashes; anything but http(s) is refused up front. */
+function collectorUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new StoreError(
+      `--server ${url} is not an http:// or https:// URL`,
+      "pass the collector's address, e.g. --server http://collector:7777",
+    );
+  }
+  return url.replace(/\/+$/, '');
 }
 
 function errorMessage(text: string): string {

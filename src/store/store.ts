@@ -344,6 +344,8 @@ export interface Store extends RunRecorder {
   searchEvents(query: EventSearch): AsyncIterable<EventRow>;
   /** Alerts matching every given filter, newest first, at most `limit`. */
   alerts(filter: AlertFilter): Promise<StoredAlert[]>;
+  /** Which of `seqs` the run holds alerts for already (a sender's retry carries the same numbers). */
+  storedAlertSeqs(runId: string, seqs: number[]): Promise<Set<number>>;
   /** The distinct endpoints a run's events name, most used first. */
   endpoints(runId: string): Promise<EndpointCount[]>;
   stats(): Promise<StoreStats>;

@@ -269,6 +269,11 @@ test('alert ingest refuses bad input with a message naming the problem, and need
       [[runId, 1, 'R', '1700000000000000001']],
     );
     assert.equal(list.body.next, null);
+    // …and counted once (a retry is not a second alert).
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
+    assert.match(metrics, /harrier_ingest_alerts_total\{priority="Warning",rule="R"\} 1\n/);
 
     // Query parameters are checked too.
     const query = (q: string) =>

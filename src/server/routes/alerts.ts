@@ -118,10 +118,20 @@ export function alertRoutes(app: FastifyInstance, { store, ingest, live, metrics
     async (request) => {
       const alerts = request.body.map(alertFromInput);
       const writer = await ingest.writerFor(request.params.id);
+      // A retry's alerts are stored once (the writer ignores numbers the run holds); they are
+      // also counted and streamed once: only those not stored before this post are.
+      const seen = await store.storedAlertSeqs(
+        writer.runId,
+        alerts.flatMap((a) => (a.seq === undefined ? [] : [a.seq])),
+      );
       writer.appendAlerts(alerts);
-      // Committed before the answer, so a 200 means stored (a retry with the same seqs stores nothing twice).
+      // Committed before the answer, so a 200 means stored.
       await writer.flush();
       for (const a of alerts) {
+        if (a.seq !== undefined) {
+          if (seen.has(a.seq)) continue;
+          seen.add(a.seq);
+        }
         metrics.alerts.inc({ priority: a.priority, rule: a.rule });
         live.publishAlert(alertJson({ ...a, runId: writer.runId, seq: a.seq ?? 0 }));
       }

@@ -347,6 +347,17 @@ export class DuckDbStore implements Store {
     return reader.getRows().map(alertFromRow);
   }
 
+  async storedAlertSeqs(runId: string, seqs: number[]): Promise<Set<number>> {
+    this.assertOpen();
+    if (seqs.length === 0) return new Set();
+    const reader = await this.conn.runAndReadAll(
+      'SELECT seq FROM alerts WHERE run_id = $1 AND list_contains($2, seq)',
+      [runId, listValue(seqs.map(BigInt))],
+      [VARCHAR, LIST(BIGINT)],
+    );
+    return new Set(reader.getRows().map((row) => asNumber(row[0] ?? null)));
+  }
+
   async endpoints(runId: string): Promise<EndpointCount[]> {
     this.assertOpen();
     const reader = await this.conn.runAndReadAll(

@@ -1,6 +1,6 @@
 /**
  * `harrier serve` under load, as a separate process on a fresh store:
- *  1. ingest: one client posts NDJSON batches (two requests in flight) of a real recorded run's
+ *  1. ingest: one client posts NDJSON batches (three requests in flight) of a real recorded run's
  *     events, replayed with shifted timestamps and pids until the store holds BENCH_SERVE_EVENTS
  *     (default 10 M) in runs of BENCH_SERVE_RUN_EVENTS (default 500 k). Reports events/s and
  *     the server's CPU time per event (utime+stime from /proc).
@@ -22,7 +22,11 @@ import { startServer } from '../test/helpers/server.js';
 const TOTAL = Number(process.env.BENCH_SERVE_EVENTS ?? 10_000_000);
 const PER_RUN = Number(process.env.BENCH_SERVE_RUN_EVENTS ?? 500_000);
 const BATCH = 20_000;
-const IN_FLIGHT = 2;
+/**
+ * The server inserts two batches at a time (ingest-lanes.ts); a third in flight is received and
+ * written to its file while they run, so a lane never waits for the network.
+ */
+const IN_FLIGHT = 3;
 const QUERY_REPEATS = 30;
 
 /** A real run's events as NDJSON lines with the context (path, endpoint) its state resolves. */

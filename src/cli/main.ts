@@ -2,7 +2,6 @@
  * The `harrier` command line: option parsing and dispatch only. Each command lives in
  * ./commands and wires the layers together.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildInfo } from '../findings/assessment.js';
 import { SENSOR_CHOICES } from '../sensors/select.js';
@@ -15,9 +14,10 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
-import { EXIT_HARRIER_ERROR, printError, UsageError } from './errors.js';
+import { EXIT_HARRIER_ERROR, printError } from './errors.js';
 import { checkReportSpecs, parseReportSpec, type ReportSpec } from './report-specs.js';
 import { DEFAULT_STORE } from './store.js';
+import { readToken } from './token.js';
 import { version } from './version.js';
 
 function positiveInt(value: string): number {
@@ -34,14 +34,6 @@ function nonNegativeInt(value: string): number {
 
 function collectReport(value: string, previous: ReportSpec[]): ReportSpec[] {
   return [...previous, parseReportSpec(value)];
-}
-
-/** The first line of --token-file, else HARRIER_TOKEN. */
-function readToken(file: string | undefined): string | undefined {
-  if (file === undefined) return process.env.HARRIER_TOKEN || undefined;
-  const token = readFileSync(file, 'utf8').split('\n')[0]?.trim();
-  if (!token) throw new UsageError(`--token-file ${file} is empty`, 'put the token on its first line');
-  return token;
 }
 
 function checkedReports(specs: ReportSpec[]): ReportSpec[] {

@@ -1,10 +1,11 @@
 /** `harrier serve`: the collector and query API over a store (see src/server and docs/api.md). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildServer } from '../../server/app.js';
 import { isLoopback, parseListen } from '../../server/listen.js';
 import { NO_RULES, rulesCatalogue, type RulesCatalogue } from '../../server/rules-catalogue.js';
 import { UsageError } from '../errors.js';
+import { readToken } from '../token.js';
 import { loadCheckedRuleset } from '../rules.js';
 import { DEFAULT_STORE, openStore } from '../store.js';
 
@@ -15,22 +16,6 @@ export interface ServeOptions {
   create?: boolean;
   /** Rules files to list; undefined → Harrier's defaults; false → none. */
   rules?: string[] | false;
-}
-
-function readToken(tokenFile: string | undefined): string | undefined {
-  if (tokenFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(tokenFile, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read --token-file ${tokenFile}: ${(e as Error).message}`);
-    }
-    const token = text.trim();
-    if (token === '') throw new UsageError(`--token-file ${tokenFile} is empty`, 'put the token on its first line');
-    return token;
-  }
-  const env = process.env.HARRIER_TOKEN?.trim();
-  return env === undefined || env === '' ? undefined : env;
 }
 
 /** The rules to list, loaded and compiled as `harrier run` would (so a listed rule is one a run can use). */

@@ -50,7 +50,7 @@ const ALERT_BUFFER = 50_000;
 const ALERT_INTERVAL_MS = 250;
 const FINDINGS_PER_POST = 10_000;
 
-const HINT = 'check --server URL and that `harrier serve` is running there (and --token / HARRIER_TOKEN)';
+const HINT = 'check --server URL and that `harrier serve` is running there (and --token-file / HARRIER_TOKEN)';
 
 const TOKEN_HINT = 'pass the token the server was started with (--token-file or HARRIER_TOKEN)';
 

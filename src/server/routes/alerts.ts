@@ -42,18 +42,8 @@ const alertItem = {
 
 const alertBatch = { type: 'array', maxItems: MAX_ALERT_BATCH, items: alertItem } as const;
 
-interface AlertInput {
-  seq: number;
-  ts: string;
-  rule: string;
-  priority: string;
-  source: string;
-  tags: string[];
-  hostname: string;
-  output: string;
-  outputFields: Record<string, unknown>;
-  repeats: number;
-}
+/** An alert as posted: the record with its number required and its time as a decimal string. */
+type AlertInput = Omit<AlertRecord, 'seq' | 'ts'> & { seq: number; ts: string };
 
 interface AlertsQuery {
   run?: string;

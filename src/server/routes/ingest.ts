@@ -183,11 +183,11 @@ const runCreationHeaders = {
 export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metrics }: RouteContext): void {
   const batchFiles = new BatchFiles();
   app.addHook('onClose', () => batchFiles.close());
-  // The events body is kept as bytes: the store reads the lines from a private file itself, and
-  // only a batch it refuses is decoded here, so that the error can name its line.
-  // Fastify refuses a body over its limit by closing the connection before reading it, and most
-  // clients then see only EPIPE, never the 413. Batches up to READ_LIMIT are therefore read whole
-  // and refused by the route with a JSON 413 the client can read; beyond it, the cut-off stands.
+  // The events body is kept as the bytes it arrived in: the store reads the lines from a private
+  // file itself, and only a batch it refuses is decoded here, so that the error can name its line.
+  // A body cut off mid-upload leaves most clients seeing only EPIPE, never the 413, so batches up
+  // to READ_LIMIT are read whole and refused by the route with a JSON 413 the client can read;
+  // beyond it, the parser cuts the request off (Fastify's own 413).
   app.addContentTypeParser('application/x-ndjson', (_request: FastifyRequest, payload: IncomingMessage) =>
     NdjsonBody.read(payload, READ_LIMIT),
   );

@@ -187,7 +187,7 @@ export function ingestRoutes(app: FastifyInstance, { store, ingest, live, metric
   // file itself, and only a batch it refuses is decoded here, so that the error can name its line.
   // A body cut off mid-upload leaves most clients seeing only EPIPE, never the 413, so batches up
   // to READ_LIMIT are read whole and refused by the route with a JSON 413 the client can read;
-  // beyond it, the parser cuts the request off (Fastify's own 413).
+  // beyond it, the parser stops keeping the bytes and Fastify answers its own 413.
   app.addContentTypeParser('application/x-ndjson', (_request: FastifyRequest, payload: IncomingMessage) =>
     NdjsonBody.read(payload, READ_LIMIT),
   );

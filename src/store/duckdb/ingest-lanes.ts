@@ -24,14 +24,22 @@ export class IngestLanes {
     private readonly size = DEFAULT_INGEST_LANES,
   ) {}
 
-  /** Runs `task` on a free lane's connection, waiting for one if all are busy. */
+  /**
+   * Runs `task` on a free lane's connection, waiting for one if all are busy. A connection whose
+   * task failed is closed rather than reused: it may still hold a transaction the task could not
+   * end, which would fail every later batch on that lane.
+   */
   async run<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     const conn = await this.acquire();
+    let result: T;
     try {
-      return await task(conn);
-    } finally {
-      this.release(conn);
+      result = await task(conn);
+    } catch (err) {
+      this.discard(conn);
+      throw err;
     }
+    this.release(conn);
+    return result;
   }
 
   /** Closes the lanes' connections; callers wait for their batches first (the store closes writers before lanes). */
@@ -55,6 +63,19 @@ export class IngestLanes {
       }
     }
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** Drops a connection; a caller waiting for a lane gets a new one. */
+  private discard(conn: DuckDBConnection): void {
+    conn.closeSync();
+    this.opened--;
+    const next = this.waiting.shift();
+    if (next === undefined || this.closed) return;
+    this.opened++;
+    this.instance.connect().then(next.resolve, (err: Error) => {
+      this.opened--;
+      next.reject(err);
+    });
   }
 
   private release(conn: DuckDBConnection): void {

@@ -87,18 +87,8 @@ function alertFromInput(a: AlertInput, index: number): AlertRecord {
       `alerts[${index}].priority: ${JSON.stringify(a.priority)} is not a Falco priority (${PRIORITIES.join(', ')})`,
     );
   }
-  return {
-    seq: a.seq,
-    ts: nsFromString(a.ts, `alerts[${index}].ts`),
-    rule: a.rule,
-    priority,
-    source: a.source,
-    tags: a.tags,
-    hostname: a.hostname,
-    output: a.output,
-    outputFields: a.outputFields,
-    repeats: a.repeats,
-  };
+  // The schema admits no other keys, so the input is the record but for these two fields.
+  return { ...a, ts: nsFromString(a.ts, `alerts[${index}].ts`), priority };
 }
 
 export function alertRoutes(app: FastifyInstance, { store, ingest, live, metrics }: RouteContext): void {

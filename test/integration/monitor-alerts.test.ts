@@ -275,6 +275,38 @@ test('alert ingest refuses bad input with a message naming the problem, and need
     ).text();
     assert.match(metrics, /harrier_ingest_alerts_total\{priority="Warning",rule="R"\} 1\n/);
 
+    // Copies of one post arriving together (a retry sent while the first is still being written):
+    // stored, counted and streamed once.
+    const live = await alertStream(server.url);
+    try {
+      const twin = { ...good, seq: 2, rule: 'R2' };
+      const copies = await Promise.all([1, 2, 3, 4].map(() => post(path, [twin])));
+      assert.deepEqual(
+        copies.map((c) => c.status),
+        [200, 200, 200, 200],
+      );
+      const after = await (
+        await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+      ).text();
+      assert.match(after, /harrier_ingest_alerts_total\{priority="Warning",rule="R2"\} 1\n/);
+      // One more post after them, so a late second copy would be on the stream before its marker.
+      await post(path, [{ ...good, seq: 3, rule: 'R3' }]);
+      await until(
+        'the marker on the live stream',
+        async () => (live.alerts.some((a) => a.rule === 'R3') ? true : undefined),
+        5000,
+      );
+      assert.deepEqual(
+        live.alerts.map((a) => [a.seq, a.rule]),
+        [
+          [2, 'R2'],
+          [3, 'R3'],
+        ],
+      );
+    } finally {
+      live.close();
+    }
+
     // Query parameters are checked too.
     const query = (q: string) =>
       getJson<{ error?: { message: string } }>(`${server.url}/api/v1/alerts?${q}`, {

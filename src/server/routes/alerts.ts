@@ -9,6 +9,7 @@ import { PRIORITIES, priorityName, type Priority } from '../../rules/output/inde
 import type { AlertFilter, AlertPosition, AlertRecord } from '../../store/store.js';
 import { badRequest } from '../errors.js';
 import { nsFromString } from '../ingest-codec.js';
+import { KeyLocks } from '../key-locks.js';
 import { alertJson, alertSchema, type AlertJson } from '../records.js';
 import { findRun, parseTime } from '../run-lookup.js';
 import { runIdParams, type RouteContext } from './context.js';
@@ -80,7 +81,7 @@ function priorityList(text: string): Priority[] {
   return [...new Set(parsed as Priority[])];
 }
 
-function alertFromInput(a: AlertInput, index: number): AlertRecord {
+function alertFromInput(a: AlertInput, index: number): AlertRecord & { seq: number } {
   const priority = priorityName(a.priority);
   if (priority === undefined) {
     throw badRequest(
@@ -92,30 +93,33 @@ function alertFromInput(a: AlertInput, index: number): AlertRecord {
 }
 
 export function alertRoutes(app: FastifyInstance, { store, ingest, live, metrics }: RouteContext): void {
+  // A copy of a post still being written holds back its retry until it has committed.
+  const inFlight = new KeyLocks();
   app.post<{ Params: { id: string }; Body: AlertInput[] }>(
     '/api/v1/ingest/runs/:id/alerts',
     { schema: { params: runIdParams, body: alertBatch } },
     async (request) => {
       const alerts = request.body.map(alertFromInput);
       const writer = await ingest.writerFor(request.params.id);
-      // A retry's alerts are stored once (the writer ignores numbers the run holds); they are
-      // also counted and streamed once: only those not stored before this post are.
-      const seen = await store.storedAlertSeqs(
-        writer.runId,
-        alerts.flatMap((a) => (a.seq === undefined ? [] : [a.seq])),
+      const seqs = alerts.map((a) => a.seq);
+      return inFlight.with(
+        seqs.map((seq) => `${writer.runId}\u0000${seq}`),
+        async () => {
+          // A retry's alerts are stored once (the writer ignores numbers the run holds); they are
+          // also counted and streamed once: only those not stored before this post are.
+          const seen = await store.storedAlertSeqs(writer.runId, seqs);
+          writer.appendAlerts(alerts);
+          // Committed before the answer, so a 200 means stored.
+          await writer.flush();
+          for (const a of alerts) {
+            if (seen.has(a.seq)) continue;
+            seen.add(a.seq);
+            metrics.alerts.inc({ priority: a.priority, rule: a.rule });
+            live.publishAlert(alertJson({ ...a, runId: writer.runId }));
+          }
+          return { runId: writer.runId, received: alerts.length };
+        },
       );
-      writer.appendAlerts(alerts);
-      // Committed before the answer, so a 200 means stored.
-      await writer.flush();
-      for (const a of alerts) {
-        if (a.seq !== undefined) {
-          if (seen.has(a.seq)) continue;
-          seen.add(a.seq);
-        }
-        metrics.alerts.inc({ priority: a.priority, rule: a.rule });
-        live.publishAlert(alertJson({ ...a, runId: writer.runId, seq: a.seq ?? 0 }));
-      }
-      return { runId: writer.runId, received: alerts.length };
     },
   );
 

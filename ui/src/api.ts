@@ -96,7 +96,7 @@ export interface Rule {
   /** Nanoseconds since the epoch as a decimal string; null without hits. */
   lastHit: string | null;
   description?: string;
-  priority?: string;
+  priority?: Priority;
   enabled?: boolean;
   source?: string;
   file?: string;

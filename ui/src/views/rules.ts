@@ -3,11 +3,8 @@
  * of, in a sortable table with filters; a row opens to its description, condition, output and
  * file:line. The list is small (hundreds of rules), so it is fetched once and filtered here.
  */
-import { api, SEVERITIES, type Rule, type RulesListing } from '../api.js';
+import { api, PRIORITIES, SEVERITIES, type Rule, type RulesListing } from '../api.js';
 import { clear, errorBox, h, severityBadge } from '../dom.js';
-
-/** Falco's priorities, most severe first (the API spells them this way). */
-const PRIORITIES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
 
 type SortKey = 'name' | 'priority' | 'enabled' | 'hits' | 'runs' | 'lastHit';
 
